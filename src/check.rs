@@ -1,0 +1,594 @@
+//! The pipeline for one file: blocks → chunks checked in parallel → merged in order →
+//! file and dataset rules.
+//!
+//! A chunk is pure: bytes in, `ChunkOut` out, line numbers relative to the chunk. The
+//! merge adds each chunk's first line number (the running line count), so results do
+//! not depend on how many threads ran or how the bytes were cut.
+
+use crate::diagnostic::{Diagnostic, Severity, Snippet};
+use crate::input::{self, Source};
+use crate::record::{Format, Json, hash_canonical};
+use crate::rules::{LineCheck, Rule, chat, key, legacy};
+use crate::settings::Settings;
+use crate::tokens::{self, ExampleTokens, Tokenizer};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Bytes per parallel work unit.
+const CHUNK_BYTES: usize = 1 << 20;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Token figures of one valid example.
+#[derive(Clone, Copy, Debug)]
+pub struct ExampleFigures {
+    pub line: u64,
+    pub messages: u32,
+    pub tokens: ExampleTokens,
+}
+
+struct ChunkOut {
+    findings: crate::rules::Findings,
+    lines: u64,
+    examples: u64,
+    valid: u64,
+    first_crlf: Option<(u64, Snippet)>,
+    /// First line of each format (index: Format as usize).
+    first_of: [Option<(u64, Snippet)>; 2],
+    wrong_format: u64,
+    hashes: Vec<(u128, u64)>,
+    figures: Vec<ExampleFigures>,
+}
+
+struct ChunkCtx<'a> {
+    settings: &'a Settings,
+    tokenizer: Option<&'a Tokenizer>,
+    path: &'a Arc<str>,
+    /// This chunk starts at byte 0 of the file (a BOM is possible).
+    file_start: bool,
+    /// This chunk holds the end of the file.
+    file_end: bool,
+}
+
+fn format_index(f: Format) -> usize {
+    match f {
+        Format::Chat => 0,
+        Format::Legacy => 1,
+    }
+}
+
+fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
+    let mut out = ChunkOut {
+        findings: crate::rules::Findings::new(),
+        lines: 0,
+        examples: 0,
+        valid: 0,
+        first_crlf: None,
+        first_of: [None, None],
+        wrong_format: 0,
+        hashes: Vec::new(),
+        figures: Vec::new(),
+    };
+    let mut start = 0;
+    while start < bytes.len() {
+        let (line, next, has_newline) = match memchr::memchr(b'\n', &bytes[start..]) {
+            Some(i) => (&bytes[start..start + i], start + i + 1, true),
+            None => (&bytes[start..], bytes.len(), false),
+        };
+        out.lines += 1;
+        let truncatable = !has_newline && ctx.file_end;
+        process_line(line, out.lines, truncatable, ctx, &mut out);
+        start = next;
+    }
+    out
+}
+
+fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out: &mut ChunkOut) {
+    let settings = ctx.settings;
+    let cap = settings.max_diagnostics;
+    let keep_text = cap == 0 || out.findings.diags.len() < cap;
+    let mut bytes = raw;
+    if let Some(b) = bytes.strip_suffix(b"\r") {
+        bytes = b;
+        if out.first_crlf.is_none() {
+            let text = String::from_utf8_lossy(bytes);
+            out.first_crlf = Some((line_no, Snippet::new(&text, text.len(), text.len())));
+        }
+    }
+    let mut bom = false;
+    if ctx.file_start
+        && line_no == 1
+        && let Some(b) = bytes.strip_prefix(BOM)
+    {
+        bytes = b;
+        bom = true;
+    }
+    let lossy;
+    let (text, bad_utf8) = match std::str::from_utf8(bytes) {
+        Ok(t) => (t, None),
+        Err(e) => {
+            lossy = String::from_utf8_lossy(bytes);
+            (lossy.as_ref(), Some(e.valid_up_to()))
+        }
+    };
+    let mut c = LineCheck {
+        settings,
+        path: ctx.path,
+        line_no,
+        text,
+        findings: &mut out.findings,
+        has_error: false,
+        keep_text,
+    };
+    if bom {
+        c.span(
+            Rule::Utf8Bom,
+            0,
+            0,
+            "file starts with a UTF-8 byte-order mark".to_string(),
+            "save the file as UTF-8 without BOM; some JSONL readers fail on it".to_string(),
+        );
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        c.span(
+            Rule::BlankLine,
+            0,
+            text.len(),
+            "blank line".to_string(),
+            "remove the line: it holds no example".to_string(),
+        );
+        return;
+    }
+    out.examples += 1;
+    if let Some(valid_up_to) = bad_utf8 {
+        // The lossy text equals the raw bytes up to the first bad byte.
+        c.span(
+            Rule::InvalidUtf8,
+            valid_up_to,
+            valid_up_to + 1,
+            format!("invalid UTF-8 byte 0x{:02X}", bytes[valid_up_to]),
+            "re-encode the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)".to_string(),
+        );
+        return;
+    }
+    let rec: Json = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            report_json_error(&mut c, &e, truncatable);
+            return;
+        }
+    };
+    if rec.as_object().is_none() {
+        c.at(
+            Rule::RecordNotObject,
+            &[],
+            crate::locate::Target::Value,
+            format!("the line is {}, not a JSON object", rec.type_name()),
+            "each line is one object: {\"messages\": [...]}".to_string(),
+        );
+        return;
+    }
+    if c.enabled(Rule::DuplicateKey) {
+        check_duplicate_keys(&rec, &mut Vec::new(), &mut c);
+    }
+    let format = Format::detect(&rec);
+    let slot = &mut out.first_of[format_index(format)];
+    if slot.is_none() {
+        *slot = Some((line_no, Snippet::new(text, 0, text.len().min(1))));
+    }
+    let wanted = if settings.model.legacy {
+        Format::Legacy
+    } else {
+        Format::Chat
+    };
+    if format != wanted {
+        out.wrong_format += 1;
+        if settings.severity(Rule::LegacyFormat) == Some(Severity::Error) {
+            c.has_error = true;
+        }
+    }
+    match format {
+        Format::Chat => chat::check(&rec, &mut c),
+        Format::Legacy => legacy::check(&rec, &mut c),
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    hash_canonical(&rec, &mut h);
+    out.hashes.push((h.digest128(), line_no));
+
+    if c.has_error {
+        return;
+    }
+    out.valid += 1;
+    let Some(tok) = ctx.tokenizer else {
+        return;
+    };
+    let (tokens, messages) = match format {
+        Format::Chat => (
+            tokens::count_chat(tok, &rec),
+            rec.get("messages").and_then(Json::as_array).map_or(0, <[_]>::len) as u32,
+        ),
+        Format::Legacy => (tokens::count_legacy(tok, &rec), 0),
+    };
+    let limit = settings.model.token_limit;
+    if tokens.total > limit {
+        c.at(
+            Rule::OverTokenLimit,
+            &[key(if format == Format::Chat { "messages" } else { "prompt" })],
+            crate::locate::Target::Key,
+            format!(
+                "example has {} tokens, over {}'s limit of {limit}",
+                tokens.total, settings.model.id
+            ),
+            format!("it will be truncated to {limit} tokens; shorten or split it"),
+        );
+    }
+    out.figures.push(ExampleFigures {
+        line: line_no,
+        messages,
+        tokens,
+    });
+}
+
+fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool) {
+    let full = e.to_string();
+    let reason = full
+        .rfind(" at line ")
+        .map_or(full.as_str(), |i| &full[..i])
+        .to_string();
+    // serde_json's column counts bytes, 1-based; the line is a single line.
+    let at = e.column().saturating_sub(1).min(c.text.len());
+    let (rule, message, help) = if e.classify() == serde_json::error::Category::Eof && truncatable
+    {
+        (
+            Rule::TruncatedLine,
+            "the last line stops mid-record: the file looks truncated".to_string(),
+            "re-export or re-download the file; complete or remove the last line".to_string(),
+        )
+    } else if reason.contains("recursion limit") {
+        (
+            Rule::JsonTooDeep,
+            "JSON nested deeper than 128 levels".to_string(),
+            "a chat record never nests this deep; fix the generator of this line".to_string(),
+        )
+    } else {
+        let help = if reason.contains("trailing comma") {
+            "remove the comma before the closing bracket".to_string()
+        } else if e.classify() == serde_json::error::Category::Eof {
+            "the record is cut short: close every string, array and object on this line"
+                .to_string()
+        } else {
+            "fix the JSON syntax at this column; each line must be one complete JSON object"
+                .to_string()
+        };
+        (Rule::InvalidJson, format!("invalid JSON: {reason}"), help)
+    };
+    c.span(rule, at, at + 1, message, help);
+}
+
+/// FT013: a key twice in one object. Reports at the copy the provider keeps (the last).
+fn check_duplicate_keys(v: &Json, path: &mut Vec<crate::locate::Seg>, c: &mut LineCheck) {
+    match v {
+        Json::Object(m) => {
+            for (i, (k, _)) in m.iter().enumerate() {
+                if m[..i].iter().any(|(k0, _)| k0 == k) && !m[i + 1..].iter().any(|(k1, _)| k1 == k)
+                {
+                    path.push(key(k));
+                    c.at(
+                        Rule::DuplicateKey,
+                        path,
+                        crate::locate::Target::Key,
+                        format!("key `{k}` appears more than once; the provider keeps only this last value"),
+                        format!("keep one `{k}`: the earlier values are silently dropped"),
+                    );
+                    path.pop();
+                }
+            }
+            for (k, val) in m {
+                if matches!(val, Json::Object(_) | Json::Array(_)) {
+                    path.push(key(k));
+                    check_duplicate_keys(val, path, c);
+                    path.pop();
+                }
+            }
+        }
+        Json::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                if matches!(x, Json::Object(_) | Json::Array(_)) {
+                    path.push(crate::locate::Seg::Index(i));
+                    check_duplicate_keys(x, path, c);
+                    path.pop();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Everything found in one file.
+pub struct FileResult {
+    pub path: Arc<str>,
+    pub role: Role,
+    pub format: Option<Format>,
+    pub lines: u64,
+    pub examples: u64,
+    pub valid: u64,
+    pub findings: crate::rules::Findings,
+    pub hashes: Vec<(u128, u64)>,
+    pub figures: Vec<ExampleFigures>,
+    /// The whole file is JSON (array or pretty-printed), not JSONL.
+    pub shape_error: bool,
+}
+
+/// What kind of file this is meant to be, for the dataset rules.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Training,
+    Validation,
+}
+
+/// Checks one opened source.
+pub fn check_source(
+    path: Arc<str>,
+    source: Source,
+    settings: &Settings,
+    tokenizer: Option<&Tokenizer>,
+    role: Role,
+) -> Result<FileResult, String> {
+    let mut res = FileResult {
+        path: path.clone(),
+        role,
+        format: None,
+        lines: 0,
+        examples: 0,
+        valid: 0,
+        findings: crate::rules::Findings::new(),
+        hashes: Vec::new(),
+        figures: Vec::new(),
+        shape_error: false,
+    };
+    let mut first_crlf: Option<(u64, Snippet)> = None;
+    let mut first_of: [Option<(u64, Snippet)>; 2] = [None, None];
+    let mut wrong_format = 0u64;
+    let cap = settings.max_diagnostics;
+
+    input::for_each_block(source, |block, is_first, is_last| {
+        if is_first && let Some(d) = whole_file_shape(block, &path, settings) {
+            res.shape_error = true;
+            res.findings.push(d);
+        }
+        if res.shape_error {
+            res.lines += count_lines(block);
+            return;
+        }
+        let mut chunks = Vec::new();
+        let mut s = 0;
+        while s < block.len() {
+            let e = input::block_end(block, s, CHUNK_BYTES);
+            chunks.push((s, e));
+            s = e;
+        }
+        let outs: Vec<ChunkOut> = chunks
+            .par_iter()
+            .map(|&(s, e)| {
+                let ctx = ChunkCtx {
+                    settings,
+                    tokenizer,
+                    path: &path,
+                    file_start: is_first && s == 0,
+                    file_end: is_last && e == block.len(),
+                };
+                process_chunk(&block[s..e], &ctx)
+            })
+            .collect();
+        for mut o in outs {
+            let base = res.lines;
+            for d in &mut o.findings.diags {
+                d.line += base;
+            }
+            res.findings.merge(o.findings, cap);
+            res.examples += o.examples;
+            res.valid += o.valid;
+            if first_crlf.is_none() {
+                first_crlf = o.first_crlf.map(|(l, s)| (l + base, s));
+            }
+            for (slot, found) in first_of.iter_mut().zip(o.first_of) {
+                if slot.is_none() {
+                    *slot = found.map(|(l, s)| (l + base, s));
+                }
+            }
+            wrong_format += o.wrong_format;
+            res.hashes
+                .extend(o.hashes.into_iter().map(|(h, l)| (h, l + base)));
+            res.figures.extend(o.figures.into_iter().map(|mut f| {
+                f.line += base;
+                f
+            }));
+            res.lines += o.lines;
+        }
+    })?;
+
+    let file_diag = |rule: Rule, line: u64, snippet: Option<Snippet>, message: String, help: String| {
+        settings.severity(rule).map(|severity| Diagnostic {
+            rule,
+            severity,
+            path: path.clone(),
+            line,
+            column: 1,
+            end_column: 2,
+            message,
+            help,
+            snippet,
+        })
+    };
+    let mut late: Vec<Diagnostic> = Vec::new();
+    if let Some((line, snip)) = first_crlf {
+        late.extend(file_diag(
+            Rule::CrlfLineEndings,
+            line,
+            Some(snip),
+            "lines end with CRLF (\\r\\n); first here".to_string(),
+            "accepted; convert to LF endings (`dos2unix`) to keep the file portable".to_string(),
+        ));
+    }
+    // Formats: the file's format is that of its first record.
+    let mut present: Vec<(u64, Format, Snippet)> = Vec::new();
+    for (i, slot) in first_of.into_iter().enumerate() {
+        if let Some((line, snip)) = slot {
+            present.push((line, if i == 0 { Format::Chat } else { Format::Legacy }, snip));
+        }
+    }
+    present.sort_by_key(|p| p.0);
+    res.format = present.first().map(|p| p.1);
+    if let [(_, first_format, _), (line, other, snip)] = present.as_slice() {
+        late.extend(file_diag(
+            Rule::MixedFormats,
+            *line,
+            Some(snip.clone()),
+            format!(
+                "this {} record follows {} records: the file mixes formats",
+                other.as_str(),
+                first_format.as_str()
+            ),
+            "keep one format per file: chat `messages` for chat models".to_string(),
+        ));
+    }
+    if wrong_format > 0 {
+        let wanted = if settings.model.legacy {
+            Format::Chat
+        } else {
+            Format::Legacy
+        };
+        if let Some((line, _, snip)) = present.iter().find(|p| p.1 == wanted) {
+            let (message, help) = if settings.model.legacy {
+                (
+                    format!(
+                        "{} chat record(s); {} takes prompt/completion records",
+                        wrong_format, settings.model.id
+                    ),
+                    "convert to {\"prompt\": …, \"completion\": …}, or pick a chat model with --model".to_string(),
+                )
+            } else {
+                (
+                    format!(
+                        "legacy prompt/completion format; chat models need messages ({} record(s))",
+                        wrong_format
+                    ),
+                    "convert each record to {\"messages\": [{\"role\": \"user\", \"content\": PROMPT}, {\"role\": \"assistant\", \"content\": COMPLETION}]}, or use --model babbage-002 / davinci-002".to_string(),
+                )
+            };
+            late.extend(file_diag(Rule::LegacyFormat, *line, Some(snip.clone()), message, help));
+        }
+    }
+    if !res.shape_error {
+        if res.examples == 0 {
+            late.extend(file_diag(
+                Rule::NoRecords,
+                1,
+                None,
+                if res.lines == 0 {
+                    "the file is empty".to_string()
+                } else {
+                    "the file holds no records, only blank lines".to_string()
+                },
+                "add one JSON object per line".to_string(),
+            ));
+        } else if role == Role::Training && res.valid < MIN_EXAMPLES {
+            late.extend(file_diag(
+                Rule::TooFewExamples,
+                1,
+                None,
+                format!(
+                    "only {} valid example(s); the provider requires at least {MIN_EXAMPLES}",
+                    res.valid
+                ),
+                "fix the invalid examples or add more; 50–100 good examples is a sensible start"
+                    .to_string(),
+            ));
+        }
+        if settings.severity(Rule::DuplicateExample).is_some() {
+            let mut seen: HashMap<u128, u64> = HashMap::with_capacity(res.hashes.len());
+            for &(h, line) in &res.hashes {
+                match seen.get(&h) {
+                    Some(&first) => late.extend(file_diag(
+                        Rule::DuplicateExample,
+                        line,
+                        None,
+                        format!("duplicate of the example on line {first}"),
+                        format!("remove this copy; line {first} already trains it"),
+                    )),
+                    None => {
+                        seen.insert(h, line);
+                    }
+                }
+            }
+        }
+    }
+    for d in late {
+        res.findings.push(d);
+    }
+    res.findings.sort_and_cap(cap);
+    Ok(res)
+}
+
+/// The provider's minimum number of training examples.
+pub const MIN_EXAMPLES: u64 = 10;
+
+fn count_lines(block: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', block).count() as u64;
+    n + u64::from(!block.is_empty() && !block.ends_with(b"\n"))
+}
+
+/// FT006 / FT007: the file is one JSON document, not one record per line. Looks only at
+/// the first record, so the cost is bounded.
+fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Option<Diagnostic> {
+    let data = block.strip_prefix(BOM).unwrap_or(block);
+    let start = data.iter().position(|b| !b.is_ascii_whitespace())?;
+    let line_no = 1 + memchr::memchr_iter(b'\n', &data[..start]).count() as u64;
+    let line_end = memchr::memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
+    let first_line = &data[start..line_end];
+    let alone = serde_json::from_slice::<serde::de::IgnoredAny>(first_line);
+    let (rule, message, help) = match data[start] {
+        b'[' => {
+            let single_line_array_of_objects = alone.is_ok()
+                && data[line_end..].iter().all(u8::is_ascii_whitespace)
+                && first_line.iter().skip(1).find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+            if alone.is_ok() && !single_line_array_of_objects {
+                return None;
+            }
+            (
+                Rule::JsonArrayFile,
+                "the file is a JSON array, not JSONL (one JSON object per line)",
+                "convert it: `jq -c '.[]' FILE > FILE.jsonl`",
+            )
+        }
+        b'{' => {
+            let err = alone.err()?;
+            if err.classify() != serde_json::error::Category::Eof {
+                return None;
+            }
+            // Does the first object parse when it may span lines?
+            let mut stream =
+                serde_json::Deserializer::from_slice(&data[start..]).into_iter::<serde::de::IgnoredAny>();
+            stream.next()?.ok()?;
+            (
+                Rule::MultilineJson,
+                "records are pretty-printed over several lines: this is JSON, not JSONL",
+                "put each record on one line: `jq -c . FILE > FILE.jsonl`",
+            )
+        }
+        _ => return None,
+    };
+    let severity = settings.severity(rule)?;
+    let text = String::from_utf8_lossy(&first_line[..first_line.len().min(200)]).into_owned();
+    Some(Diagnostic {
+        rule,
+        severity,
+        path: path.clone(),
+        line: line_no,
+        column: 1,
+        end_column: 2,
+        message: message.to_string(),
+        help: help.to_string(),
+        snippet: Some(Snippet::new(&text, 0, 1)),
+    })
+}

@@ -1,0 +1,162 @@
+//! Opens a file or stdin as bytes and hands them out in newline-aligned blocks.
+//!
+//! Regular non-empty files are memory-mapped; stdin, pipes, FIFOs and `--no-mmap` read
+//! in blocks. Both paths feed the same block consumer, so a record is checked the same
+//! way whichever way it arrived. Memory stays bounded: a mapped file is walked in
+//! windows whose pages are released once checked, and a read keeps one block (plus the
+//! longest line) in memory.
+
+use memmap2::Mmap;
+use std::fs::File;
+use std::io::{self, Read};
+
+/// Bytes checked per block before pages are released (mapped) or the buffer reused (read).
+pub const BLOCK_BYTES: usize = 32 << 20;
+
+/// Why a path could not be read: exit code 2.
+#[derive(Debug)]
+pub struct InputError {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+pub enum Source {
+    Mapped(Mmap),
+    Reader(Box<dyn Read + Send>),
+}
+
+/// Opens `spec` (a path, or `-` for stdin).
+pub fn open(spec: &str, no_mmap: bool) -> Result<Source, InputError> {
+    let err = |message: String| InputError {
+        path: spec.to_string(),
+        message,
+    };
+    if spec == "-" {
+        return Ok(Source::Reader(Box::new(io::stdin())));
+    }
+    let meta = std::fs::metadata(spec).map_err(|e| err(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(err("is a directory; pass the JSONL files inside it".to_string()));
+    }
+    let file = File::open(spec).map_err(|e| err(io_message(&e)))?;
+    if meta.is_file() && meta.len() > 0 && !no_mmap {
+        // SAFETY: the map is read-only and ftlint never writes to it; a file truncated
+        // by another process while mapped can raise SIGBUS, which is why --no-mmap exists.
+        if let Ok(map) = unsafe { Mmap::map(&file) } {
+            return Ok(Source::Mapped(map));
+        }
+    }
+    Ok(Source::Reader(Box::new(file)))
+}
+
+fn io_message(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// Calls `f(block, is_first, is_last)` for consecutive blocks that each end at a newline
+/// (the last block may not). Returns a read error, if any, as a message.
+pub fn for_each_block(
+    source: Source,
+    mut f: impl FnMut(&[u8], bool, bool),
+) -> Result<(), String> {
+    match source {
+        Source::Mapped(map) => {
+            let data: &[u8] = &map;
+            let mut start = 0;
+            let mut first = true;
+            let page = page_size();
+            let mut released = 0;
+            while start < data.len() || first {
+                let end = block_end(data, start, BLOCK_BYTES);
+                f(&data[start..end], first, end == data.len());
+                first = false;
+                start = end;
+                // Drop the checked pages from this process (they stay in the page cache),
+                // so a 1 GB file costs no more resident memory than a 100 MB one.
+                let upto = start / page * page;
+                if upto > released {
+                    // SAFETY: the range is inside the map and never read again.
+                    let _ = unsafe {
+                        map.unchecked_advise_range(
+                            memmap2::UncheckedAdvice::DontNeed,
+                            released,
+                            upto - released,
+                        )
+                    };
+                    released = upto;
+                }
+            }
+            Ok(())
+        }
+        Source::Reader(mut r) => {
+            let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES);
+            let mut first = true;
+            let mut eof = false;
+            loop {
+                // Fill up to BLOCK_BYTES past what is carried over.
+                let target = buf.len() + BLOCK_BYTES;
+                while !eof && buf.len() < target {
+                    let old = buf.len();
+                    buf.resize(target, 0);
+                    match r.read(&mut buf[old..]) {
+                        Ok(0) => {
+                            buf.truncate(old);
+                            eof = true;
+                        }
+                        Ok(n) => buf.truncate(old + n),
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+                        Err(e) => {
+                            buf.truncate(old);
+                            return Err(io_message(&e));
+                        }
+                    }
+                }
+                if eof {
+                    if !buf.is_empty() || first {
+                        f(&buf, first, true);
+                    }
+                    return Ok(());
+                }
+                // Hand out whole lines; keep the partial last line for the next round.
+                match memchr::memrchr(b'\n', &buf) {
+                    Some(nl) => {
+                        f(&buf[..=nl], first, false);
+                        first = false;
+                        buf.drain(..=nl);
+                    }
+                    None => {} // one line longer than a block: read on
+                }
+            }
+        }
+    }
+}
+
+/// The end of a block starting at `start`: the first newline at or after `start + want`.
+pub fn block_end(data: &[u8], start: usize, want: usize) -> usize {
+    let probe = start.saturating_add(want);
+    if probe >= data.len() {
+        return data.len();
+    }
+    memchr::memchr(b'\n', &data[probe..]).map_or(data.len(), |i| probe + i + 1)
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc_sysconf_pagesize() };
+    if p > 0 { p as usize } else { 4096 }
+}
+
+unsafe extern "C" {
+    #[link_name = "getpagesize"]
+    fn libc_sysconf_pagesize() -> i32;
+}

@@ -1,0 +1,347 @@
+//! `--format human`: each diagnostic through miette with only its line window as source,
+//! then a summary a person takes in at a glance.
+
+use super::Report;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::stats::Distribution;
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+use std::fmt::{self, Write};
+
+/// Hands miette one line window, reporting the real line and column numbers, so a
+/// renderer never scans a large file.
+struct LineSource {
+    name: String,
+    text: String,
+    /// 0-based line number in the file.
+    line: usize,
+    /// 0-based character column of `text`'s first character in the real line.
+    first_col: usize,
+}
+
+impl SourceCode for LineSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        _before: usize,
+        _after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let off = span.offset().min(self.text.len());
+        let col = self.first_col + self.text[..off].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            self.text.as_bytes(),
+            SourceSpan::new(0.into(), self.text.len()),
+            self.line,
+            col,
+            1,
+        )))
+    }
+}
+
+struct Rendered<'a> {
+    d: &'a Diagnostic,
+    source: Option<LineSource>,
+    /// Byte offset and length of the span in `source.text`.
+    label: (usize, usize),
+}
+
+impl fmt::Debug for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl miette::Diagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(format!("{}({})", self.d.rule.code(), self.d.rule.name())))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.d.help))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let label = LabeledSpan::new(
+            Some(self.d.rule.name().to_string()),
+            self.label.0,
+            self.label.1,
+        );
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// The line window as miette source, with `…` where the line was cut, and the span in it.
+fn source_for(d: &Diagnostic) -> Option<(LineSource, (usize, usize))> {
+    let s = d.snippet.as_ref()?;
+    let mut text = s.text.clone();
+    let (mut start, mut end) = s.span;
+    if s.cut_start {
+        text.insert(0, '…');
+        start += '…'.len_utf8();
+        end += '…'.len_utf8();
+    }
+    if s.cut_end {
+        text.push('…');
+    }
+    let before = text[..start].chars().count();
+    // A zero-width span (end of line, empty line) still gets a one-column mark.
+    let len = (end - start).max(1).min(text.len().saturating_sub(start).max(1));
+    let src = LineSource {
+        name: d.path.to_string(),
+        first_col: (d.column as usize - 1).saturating_sub(before),
+        line: d.line as usize - 1,
+        text,
+    };
+    Some((src, (start, len)))
+}
+
+pub struct HumanOptions {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+pub fn render(r: &Report, opts: &HumanOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_context_lines(0);
+    let mut out = String::new();
+    for d in &r.diagnostics {
+        let (source, label) = match source_for(d) {
+            Some((src, label)) => (Some(src), label),
+            None => (None, (0, 0)),
+        };
+        let rendered = Rendered {
+            d,
+            source,
+            label,
+        };
+        if rendered.source.is_none() {
+            // No line to show (file and dataset findings): say where in the header.
+            let _ = writeln!(
+                out,
+                "{} {}[{}] {}:{}: {}\n  help: {}\n",
+                sev_mark(d.severity, opts.color),
+                d.severity.as_str(),
+                d.rule.code(),
+                d.path,
+                d.line,
+                d.message,
+                d.help
+            );
+            continue;
+        }
+        let _ = handler.render_report(&mut out, &rendered);
+        out.push('\n');
+    }
+    if opts.quiet {
+        return out;
+    }
+    summary(r, &mut out, opts.color);
+    out
+}
+
+fn sev_mark(s: Severity, color: bool) -> String {
+    let (mark, code) = match s {
+        Severity::Error => ("×", "31"),
+        Severity::Warning => ("⚠", "33"),
+    };
+    if color {
+        format!("\x1b[{code}m{mark}\x1b[0m")
+    } else {
+        mark.to_string()
+    }
+}
+
+/// 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        thousands(x.round() as u64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn dist_line(d: &Option<Distribution>) -> String {
+    match d {
+        Some(d) => format!(
+            "min {} · p10 {} · median {} · mean {} · p90 {} · max {}",
+            num(d.min),
+            num(d.p10),
+            num(d.median),
+            num(d.mean),
+            num(d.p90),
+            num(d.max)
+        ),
+        None => "—".to_string(),
+    }
+}
+
+fn summary(r: &Report, out: &mut String, color: bool) {
+    let hidden = r.hidden();
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "…and {} more diagnostics not shown (--max-diagnostics 0 shows all)\n",
+            thousands(hidden)
+        );
+    }
+    for e in &r.input_errors {
+        let _ = writeln!(out, "{} error: {}", sev_mark(Severity::Error, color), e);
+    }
+    let verdict = if !r.input_errors.is_empty() {
+        "could not check every input".to_string()
+    } else if r.errors > 0 {
+        format!(
+            "{} {} error{}, {} warning{}",
+            sev_mark(Severity::Error, color),
+            thousands(r.errors),
+            if r.errors == 1 { "" } else { "s" },
+            thousands(r.warnings),
+            if r.warnings == 1 { "" } else { "s" }
+        )
+    } else if r.warnings > 0 {
+        format!(
+            "{} no errors, {} warning{}{}",
+            sev_mark(Severity::Warning, color),
+            thousands(r.warnings),
+            if r.warnings == 1 { "" } else { "s" },
+            if r.deny_warnings { " (denied)" } else { "" }
+        )
+    } else {
+        "✓ no errors, no warnings".to_string()
+    };
+    let _ = writeln!(out, "{verdict}");
+    for f in &r.files {
+        let role = match f.role {
+            crate::check::Role::Training => "",
+            crate::check::Role::Validation => " (validation)",
+        };
+        let _ = writeln!(
+            out,
+            "  {}{role}: {} lines, {} examples, {} valid",
+            f.path,
+            thousands(f.lines),
+            thousands(f.examples),
+            thousands(f.valid_examples)
+        );
+    }
+    let (Some(t), Some(c)) = (&r.tokens, &r.cost) else {
+        return;
+    };
+    let _ = writeln!(out);
+    let exact = if t.estimated {
+        format!(
+            "estimated for {} example(s) with tools, images or content parts",
+            thousands(t.estimated_examples)
+        )
+    } else {
+        "exact".to_string()
+    };
+    let _ = writeln!(
+        out,
+        "Tokens ({}, {}, {}; valid examples only)",
+        t.encoding, t.engine, exact
+    );
+    let _ = writeln!(
+        out,
+        "  total {} · billable per epoch {} · limit {}/example, {} over",
+        thousands(t.total),
+        thousands(t.billable),
+        thousands(t.limit),
+        thousands(t.over_limit)
+    );
+    let _ = writeln!(out, "  per example  {}", dist_line(&t.per_example));
+    let _ = writeln!(out, "  trained      {}", dist_line(&t.trained));
+    let _ = writeln!(out, "  messages     {}", dist_line(&t.messages));
+    if let (Some(first), Some(last)) = (t.histogram.first(), t.histogram.last()) {
+        let _ = writeln!(
+            out,
+            "  histogram    {} {}…{} tokens",
+            crate::stats::sparkline(&t.histogram),
+            thousands(first.0),
+            thousands(last.1)
+        );
+    }
+    if let Some(v) = &r.validation_tokens {
+        let _ = writeln!(
+            out,
+            "  validation   {} tokens in {} examples (not billed)",
+            thousands(v.total),
+            thousands(v.examples)
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Cost ({}, prices as of {})", r.model_id, r.prices_as_of);
+    let _ = writeln!(
+        out,
+        "  training     {} epochs × {} tokens = {} trained tokens → {}",
+        c.epochs,
+        thousands(t.billable),
+        thousands(c.trained_tokens as u64),
+        c.training.format_usd()
+    );
+    let ratio = c
+        .usage
+        .ratio
+        .map_or(String::new(), |x| format!(" ({x:.1}× the base model)"));
+    let _ = writeln!(
+        out,
+        "  usage        {} requests (mean {} prompt + {} completion tokens): tuned {} vs base {}{}",
+        thousands(c.usage.requests),
+        num(c.usage.prompt_tokens_mean),
+        num(c.usage.completion_tokens_mean),
+        c.usage.fine_tuned.format_usd(),
+        c.usage.base.format_usd(),
+        ratio
+    );
+    let fs = &c.few_shot;
+    let verdict = match fs.break_even_requests {
+        Some(n) => format!("fine-tuning pays off after {} requests", thousands(n)),
+        None => "fine-tuning never pays off on price alone".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "  break-even   base + {} examples/prompt {} vs tuned {} per request: {}",
+        fs.k,
+        fs.base_per_request.format_usd(),
+        fs.fine_tuned_per_request.format_usd(),
+        verdict
+    );
+}

@@ -1,0 +1,119 @@
+//! `--format json`: one JSON document. The keys documented in the README are a contract;
+//! keys are emitted sorted, and nothing in it depends on timing or thread count.
+
+use super::{Report, TokenReport};
+use crate::stats::Distribution;
+use serde_json::{Value, json};
+
+fn dist(d: &Option<Distribution>) -> Value {
+    match d {
+        Some(d) => json!({"min": d.min, "p10": d.p10, "median": d.median, "mean": d.mean, "p90": d.p90, "max": d.max}),
+        None => Value::Null,
+    }
+}
+
+fn tokens(t: &TokenReport) -> Value {
+    json!({
+        "encoding": t.encoding,
+        "engine": t.engine,
+        "examples": t.examples,
+        "total": t.total,
+        "billable": t.billable,
+        "limit": t.limit,
+        "over_limit": t.over_limit,
+        "estimated": t.estimated,
+        "estimated_examples": t.estimated_examples,
+        "per_example": dist(&t.per_example),
+        "trained": dist(&t.trained),
+        "messages": dist(&t.messages),
+    })
+}
+
+pub fn to_value(r: &Report) -> Value {
+    let files: Vec<Value> = r
+        .files
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path,
+                "role": match f.role { crate::check::Role::Training => "training", crate::check::Role::Validation => "validation" },
+                "format": f.format.map(|x| x.as_str()),
+                "lines": f.lines,
+                "examples": f.examples,
+                "valid_examples": f.valid_examples,
+            })
+        })
+        .collect();
+    let diagnostics: Vec<Value> = r
+        .diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "code": d.rule.code(),
+                "name": d.rule.name(),
+                "severity": d.severity.as_str(),
+                "path": &*d.path,
+                "line": d.line,
+                "column": d.column,
+                "end_column": d.end_column,
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    let by_rule: serde_json::Map<String, Value> = crate::rules::Rule::ALL
+        .iter()
+        .filter(|rule| r.per_rule[**rule as usize] > 0)
+        .map(|rule| (rule.code().to_string(), json!(r.per_rule[*rule as usize])))
+        .collect();
+    let mut doc = json!({
+        "version": r.version,
+        "files": files,
+        "summary": {
+            "examples": r.examples,
+            "valid_examples": r.valid_examples,
+            "errors": r.errors,
+            "warnings": r.warnings,
+            "diagnostics_shown": r.diagnostics.len(),
+            "diagnostics_hidden": r.hidden(),
+            "by_rule": by_rule,
+            "exit_code": r.exit_code(),
+        },
+        "diagnostics": diagnostics,
+        "errors": r.input_errors.iter().map(|e| json!({"path": e.path, "message": e.message})).collect::<Vec<_>>(),
+    });
+    if let (Some(t), Some(c)) = (&r.tokens, &r.cost) {
+        doc["tokens"] = tokens(t);
+        if let Some(v) = &r.validation_tokens {
+            doc["validation_tokens"] = tokens(v);
+        }
+        doc["cost"] = json!({
+            "model": r.model_id,
+            "prices_as_of": r.prices_as_of,
+            "epochs": c.epochs,
+            "trained_tokens": c.trained_tokens as u64,
+            "training_usd": c.training.usd_f64(),
+            "usage": {
+                "requests": c.usage.requests,
+                "prompt_tokens_mean": c.usage.prompt_tokens_mean,
+                "completion_tokens_mean": c.usage.completion_tokens_mean,
+                "fine_tuned_usd": c.usage.fine_tuned.usd_f64(),
+                "base_usd": c.usage.base.usd_f64(),
+                "ratio": c.usage.ratio,
+            },
+            "few_shot": {
+                "k": c.few_shot.k,
+                "base_usd_per_request": c.few_shot.base_per_request.usd_f64(),
+                "fine_tuned_usd_per_request": c.few_shot.fine_tuned_per_request.usd_f64(),
+                "break_even_requests": c.few_shot.break_even_requests,
+            },
+        });
+    }
+    doc
+}
+
+pub fn render(r: &Report) -> String {
+    let mut s = serde_json::to_string_pretty(&to_value(r)).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,221 @@
+//! The Report: everything a run found and computed, as one plain value. Renderers (one
+//! file each) turn it into text; none of them changes what was found.
+
+pub mod human;
+pub mod json;
+
+use crate::check::{ExampleFigures, FileResult, Role};
+use crate::cost::{self, CostInput, CostReport};
+use crate::diagnostic::Diagnostic;
+use crate::input::InputError;
+use crate::record::Format;
+use crate::rules::{Findings, Rule};
+use crate::settings::Settings;
+use crate::stats::{self, Distribution};
+
+pub struct FileSummary {
+    pub path: String,
+    pub role: Role,
+    pub format: Option<Format>,
+    pub lines: u64,
+    pub examples: u64,
+    pub valid_examples: u64,
+}
+
+pub struct TokenReport {
+    pub encoding: &'static str,
+    pub engine: &'static str,
+    pub examples: u64,
+    pub total: u64,
+    /// Σ min(limit, tokens): what one epoch bills.
+    pub billable: u64,
+    pub limit: u64,
+    pub over_limit: u64,
+    /// Any figure came from an estimate (tools, images, content parts).
+    pub estimated: bool,
+    pub estimated_examples: u64,
+    pub per_example: Option<Distribution>,
+    pub trained: Option<Distribution>,
+    pub messages: Option<Distribution>,
+    pub histogram: Vec<(u64, u64, u64)>,
+    pub prompt_mean: f64,
+    pub completion_mean: f64,
+}
+
+impl TokenReport {
+    pub fn from_figures(figs: &[ExampleFigures], settings: &Settings, encoding: &'static str, engine: &'static str) -> TokenReport {
+        let limit = settings.model.token_limit;
+        let totals: Vec<u64> = figs.iter().map(|f| f.tokens.total).collect();
+        let trained: Vec<u64> = figs.iter().map(|f| f.tokens.trained).collect();
+        let messages: Vec<u64> = figs.iter().map(|f| u64::from(f.messages)).collect();
+        let n = figs.len().max(1) as f64;
+        let estimated_examples = figs.iter().filter(|f| f.tokens.estimated).count() as u64;
+        TokenReport {
+            encoding,
+            engine,
+            examples: figs.len() as u64,
+            total: totals.iter().sum(),
+            billable: totals.iter().map(|&t| t.min(limit)).sum(),
+            limit,
+            over_limit: totals.iter().filter(|&&t| t > limit).count() as u64,
+            estimated: estimated_examples > 0,
+            estimated_examples,
+            per_example: stats::distribution(&totals),
+            trained: stats::distribution(&trained),
+            messages: stats::distribution(&messages),
+            histogram: if totals.is_empty() {
+                Vec::new()
+            } else {
+                stats::histogram(&totals, 12)
+            },
+            prompt_mean: figs.iter().map(|f| f.tokens.prompt as f64).sum::<f64>() / n,
+            completion_mean: figs.iter().map(|f| f.tokens.completion as f64).sum::<f64>() / n,
+        }
+    }
+}
+
+pub struct Report {
+    pub version: &'static str,
+    pub files: Vec<FileSummary>,
+    /// Sorted by path, line, column; at most `max_diagnostics`.
+    pub diagnostics: Vec<Diagnostic>,
+    pub per_rule: Vec<u64>,
+    pub errors: u64,
+    pub warnings: u64,
+    /// Non-blank lines of the training files.
+    pub examples: u64,
+    pub valid_examples: u64,
+    pub model_id: String,
+    pub prices_as_of: String,
+    pub tokens: Option<TokenReport>,
+    pub validation_tokens: Option<TokenReport>,
+    pub cost: Option<CostReport>,
+    pub input_errors: Vec<InputError>,
+    pub deny_warnings: bool,
+}
+
+impl Report {
+    pub fn build(
+        results: Vec<FileResult>,
+        input_errors: Vec<InputError>,
+        settings: &Settings,
+        counted: Option<(&'static str, &'static str)>,
+    ) -> Report {
+        let cap = settings.max_diagnostics;
+        let mut findings = Findings::new();
+        let mut train_figs: Vec<ExampleFigures> = Vec::new();
+        let mut valid_figs: Vec<ExampleFigures> = Vec::new();
+        let mut files = Vec::new();
+        let (mut examples, mut valid_examples) = (0, 0);
+
+        // Leakage: validation examples that are also training examples.
+        let train_hashes: std::collections::HashSet<u128> = results
+            .iter()
+            .filter(|r| r.role == Role::Training)
+            .flat_map(|r| r.hashes.iter().map(|h| h.0))
+            .collect();
+        let mut results = results;
+        for r in &mut results {
+            if r.role == Role::Validation
+                && let Some(severity) = settings.severity(Rule::ValidationOverlap)
+            {
+                for &(h, line) in &r.hashes {
+                    if train_hashes.contains(&h) {
+                        r.findings.push(Diagnostic {
+                            rule: Rule::ValidationOverlap,
+                            severity,
+                            path: r.path.clone(),
+                            line,
+                            column: 1,
+                            end_column: 2,
+                            message: "this validation example is also in the training data"
+                                .to_string(),
+                            help: "remove it from one of the files, or validation loss will look better than it is".to_string(),
+                            snippet: None,
+                        });
+                    }
+                }
+                r.findings.sort_and_cap(cap);
+            }
+        }
+
+        for r in results {
+            let role = r.role;
+            files.push(FileSummary {
+                path: r.path.to_string(),
+                role,
+                format: r.format,
+                lines: r.lines,
+                examples: r.examples,
+                valid_examples: r.valid,
+            });
+            if role == Role::Training {
+                examples += r.examples;
+                valid_examples += r.valid;
+                train_figs.extend(r.figures);
+            } else {
+                valid_figs.extend(r.figures);
+            }
+            findings.merge(r.findings, cap);
+        }
+
+        let (tokens, validation_tokens, cost) = match counted {
+            None => (None, None, None),
+            Some((encoding, engine)) => {
+                let t = TokenReport::from_figures(&train_figs, settings, encoding, engine);
+                let v = files
+                    .iter()
+                    .any(|f| f.role == Role::Validation)
+                    .then(|| TokenReport::from_figures(&valid_figs, settings, encoding, engine));
+                let example_mean = t.per_example.map_or(0.0, |d| d.mean);
+                let c = cost::compute(
+                    &CostInput {
+                        billable_tokens: t.billable,
+                        n_examples: t.examples,
+                        epochs: settings.epochs,
+                        prompt_tokens_mean: t.prompt_mean,
+                        completion_tokens_mean: t.completion_mean,
+                        example_tokens_mean: example_mean,
+                        requests: settings.requests,
+                        few_shot: settings.few_shot,
+                    },
+                    &settings.model,
+                );
+                (Some(t), v, Some(c))
+            }
+        };
+
+        Report {
+            version: env!("CARGO_PKG_VERSION"),
+            files,
+            diagnostics: findings.diags,
+            per_rule: findings.per_rule,
+            errors: findings.errors,
+            warnings: findings.warnings,
+            examples,
+            valid_examples,
+            model_id: settings.model.id.clone(),
+            prices_as_of: settings.model.prices_as_of.clone(),
+            tokens,
+            validation_tokens,
+            cost,
+            input_errors,
+            deny_warnings: settings.deny_warnings,
+        }
+    }
+
+    /// 0 clean, 1 findings that fail, 2 could not do the job.
+    pub fn exit_code(&self) -> i32 {
+        if !self.input_errors.is_empty() {
+            2
+        } else if self.errors > 0 || (self.deny_warnings && self.warnings > 0) {
+            1
+        } else {
+            0
+        }
+    }
+
+    pub fn hidden(&self) -> u64 {
+        (self.errors + self.warnings).saturating_sub(self.diagnostics.len() as u64)
+    }
+}

@@ -1,0 +1,44 @@
+//! Checks of a legacy prompt/completion record (babbage-002, davinci-002).
+
+use super::{LineCheck, Rule, key};
+use crate::locate::Target;
+use crate::record::Json;
+
+pub fn check(rec: &Json, c: &mut LineCheck) {
+    let Some(fields) = rec.as_object() else {
+        return;
+    };
+    for (k, v) in fields {
+        match k.as_ref() {
+            "prompt" | "completion" => {
+                if !matches!(v, Json::Str(_)) {
+                    c.at(
+                        Rule::InvalidLegacyRecord,
+                        &[key(k)],
+                        Target::Value,
+                        format!("`{k}` is {}, not a string", v.type_name()),
+                        format!("give `{k}` as a string"),
+                    );
+                }
+            }
+            _ => c.at(
+                Rule::InvalidLegacyRecord,
+                &[key(k)],
+                Target::Key,
+                format!("unknown key `{k}` in a prompt/completion record"),
+                "a prompt/completion record holds only `prompt` and `completion`".to_string(),
+            ),
+        }
+    }
+    for k in ["prompt", "completion"] {
+        if rec.get(k).is_none() {
+            c.at(
+                Rule::InvalidLegacyRecord,
+                &[],
+                Target::Value,
+                format!("prompt/completion record has no `{k}`"),
+                format!("add `{k}`"),
+            );
+        }
+    }
+}
