@@ -266,6 +266,10 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         return;
     };
     let _ = writeln!(out);
+    if t.examples == 0 {
+        let _ = writeln!(out, "Tokens and cost: no valid examples to count");
+        return;
+    }
     let exact = if t.estimated {
         format!(
             "estimated for {} example(s) with tools, images or content parts",

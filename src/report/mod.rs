@@ -13,6 +13,9 @@ use crate::rules::{Findings, Rule};
 use crate::settings::Settings;
 use crate::stats::{self, Distribution};
 
+/// Bars in the human histogram.
+const HISTOGRAM_BUCKETS: usize = 12;
+
 pub struct FileSummary {
     pub path: String,
     pub role: Role,
@@ -66,7 +69,11 @@ impl TokenReport {
             histogram: if totals.is_empty() {
                 Vec::new()
             } else {
-                stats::histogram(&totals, 12)
+                {
+                let (lo, hi) = (totals.iter().min(), totals.iter().max());
+                let span = hi.zip(lo).map_or(1, |(h, l)| h - l + 1);
+                stats::histogram(&totals, span.min(HISTOGRAM_BUCKETS as u64) as usize)
+            }
             },
             prompt_mean: figs.iter().map(|f| f.tokens.prompt as f64).sum::<f64>() / n,
             completion_mean: figs.iter().map(|f| f.tokens.completion as f64).sum::<f64>() / n,

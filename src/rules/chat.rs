@@ -126,7 +126,12 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
         roles.push(role);
     }
 
-    // Conversation-level rules, pointed at the `messages` key.
+    // Conversation-level rules need every role known; a broken message is reported
+    // already, and guessing around it would only add noise.
+    if roles.iter().any(|r| !r.is_some_and(|r| ROLES.contains(&r))) {
+        return;
+    }
+    // Pointed at the `messages` key.
     let at_messages = [key("messages")];
     if assistants == 0 {
         c.at(
