@@ -113,7 +113,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
         Ok(Json::Array(v))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut v = Vec::new();
+        let mut v = Vec::with_capacity(4);
         while let Some(k) = map.next_key::<KeyStr<'de>>()? {
             let val = map.next_value()?;
             v.push((k.0, val));
@@ -177,50 +177,46 @@ impl Format {
     }
 }
 
-/// Feeds a canonical form of a value to a hasher: object keys sorted, whitespace and
-/// key order irrelevant, so two copies of one example hash alike however they were written.
-pub fn hash_canonical(v: &Json, h: &mut xxhash_rust::xxh3::Xxh3) {
+/// A 128-bit hash of a value's canonical form: object keys sorted (last duplicate wins,
+/// as when the provider parses it), so whitespace and key order do not matter and two
+/// copies of one example hash alike. One-shot hashes per leaf, folded with a
+/// multiply-rotate mix: much cheaper than streaming every leaf through a hasher.
+pub fn canonical_hash(v: &Json) -> u128 {
+    use xxhash_rust::xxh3::xxh3_128_with_seed as h;
     match v {
-        Json::Null => h.update(b"n"),
-        Json::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
-        Json::Int(i) => {
-            h.update(b"i");
-            h.update(&i.to_le_bytes());
-        }
-        Json::Float(f) => {
-            h.update(b"d");
-            h.update(&f.to_bits().to_le_bytes());
-        }
-        Json::Str(s) => {
-            h.update(b"s");
-            h.update(&(s.len() as u64).to_le_bytes());
-            h.update(s.as_bytes());
-        }
+        Json::Null => h(b"", 1),
+        Json::Bool(b) => h(&[u8::from(*b)], 2),
+        Json::Int(i) => h(&i.to_le_bytes(), 3),
+        Json::Float(f) => h(&f.to_bits().to_le_bytes(), 4),
+        Json::Str(s) => h(s.as_bytes(), 5),
         Json::Array(a) => {
-            h.update(b"[");
-            h.update(&(a.len() as u64).to_le_bytes());
+            let mut acc = h(&(a.len() as u64).to_le_bytes(), 6);
             for x in a {
-                hash_canonical(x, h);
+                acc = mix(acc, canonical_hash(x));
             }
+            acc
         }
         Json::Object(m) => {
-            // Last duplicate wins, as when the provider parses it.
-            let mut keys: Vec<(&str, &Json)> = Vec::with_capacity(m.len());
+            let mut pairs: Vec<(&str, &Json)> = Vec::with_capacity(m.len());
             for (k, val) in m.iter().rev() {
-                if !keys.iter().any(|(kk, _)| *kk == k.as_ref()) {
-                    keys.push((k.as_ref(), val));
+                if !pairs.iter().any(|(kk, _)| *kk == k.as_ref()) {
+                    pairs.push((k.as_ref(), val));
                 }
             }
-            keys.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            h.update(b"{");
-            h.update(&(keys.len() as u64).to_le_bytes());
-            for (k, val) in keys {
-                h.update(&(k.len() as u64).to_le_bytes());
-                h.update(k.as_bytes());
-                hash_canonical(val, h);
+            pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let mut acc = h(&(pairs.len() as u64).to_le_bytes(), 7);
+            for (k, val) in pairs {
+                acc = mix(mix(acc, h(k.as_bytes(), 8)), canonical_hash(val));
             }
+            acc
         }
     }
+}
+
+fn mix(acc: u128, x: u128) -> u128 {
+    // An odd 128-bit multiplier (from the PCG family): every input bit reaches the top half.
+    const K: u128 = 0x2360_ED05_1FC6_5DA4_4385_DF64_9FCC_F645;
+    (acc.rotate_left(47) ^ x).wrapping_mul(K)
 }
 
 #[cfg(test)]
@@ -228,10 +224,7 @@ mod tests {
     use super::*;
 
     fn hash(s: &str) -> u128 {
-        let v: Json = serde_json::from_str(s).unwrap();
-        let mut h = xxhash_rust::xxh3::Xxh3::new();
-        hash_canonical(&v, &mut h);
-        h.digest128()
+        canonical_hash(&serde_json::from_str(s).unwrap())
     }
 
     #[test]
@@ -244,6 +237,10 @@ mod tests {
             hash(r#"{"messages":[{"role":"user","content":"hi"}]}"#),
             hash(r#"{"messages":[{"role":"user","content":"hi "}]}"#)
         );
+        // Order inside arrays matters; a string is not the same as a number.
+        assert_ne!(hash("[1,2]"), hash("[2,1]"));
+        assert_ne!(hash(r#"["1"]"#), hash("[1]"));
+        assert_eq!(hash(r#"{"a":1,"a":2}"#), hash(r#"{"a":2}"#));
     }
 
     #[test]

@@ -109,7 +109,7 @@ impl Tokenizer {
             return 0;
         }
         if let Some(b) = self.bpe {
-            b.count(text) as u64
+            count_cached(b, text)
         } else if let Some(t) = self.tik {
             t.encode_ordinary(text).len() as u64
         } else {
@@ -164,6 +164,66 @@ impl Tokenizer {
         n += c.func_end;
         n.max(0) as u64
     }
+}
+
+/// Whole strings at least this long are looked up before tokenizing: datasets repeat
+/// their system prompts in most examples.
+const WHOLE_STRING_MIN: usize = 64;
+/// Per-thread cache sizes; a full cache is cleared, so memory stays bounded.
+const MAX_WHOLE_STRINGS: usize = 1 << 16;
+const MAX_PIECES: usize = 1 << 20;
+
+type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
+
+#[derive(Default)]
+struct CountCache {
+    /// xxh3-128 of a whole string → its count.
+    whole: FxMap<u128, u64>,
+    /// A pre-tokenizer piece (a word, a number, a run of punctuation) → its BPE count.
+    pieces: FxMap<Box<[u8]>, u32>,
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<CountCache> = std::cell::RefCell::default();
+}
+
+/// bpe-openai's `count` is Σ bpe.count(piece) over the pre-tokenizer's pieces; this is the
+/// same sum with each distinct piece counted once per thread. Words repeat, so most
+/// pieces skip the BPE. Exact by construction; `tests/tokenizer_equivalence.rs` checks it
+/// against tiktoken-rs anyway.
+fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
+    CACHE.with(|cell| {
+        let mut cache = cell.borrow_mut();
+        let key = (text.len() >= WHOLE_STRING_MIN)
+            .then(|| xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
+        if let Some(k) = key
+            && let Some(&n) = cache.whole.get(&k)
+        {
+            return n;
+        }
+        if cache.pieces.len() > MAX_PIECES {
+            cache.pieces.clear();
+        }
+        let mut n = 0u64;
+        for piece in tok.split(text) {
+            let bytes = piece.as_bytes();
+            n += u64::from(match cache.pieces.get(bytes) {
+                Some(&c) => c,
+                None => {
+                    let c = tok.bpe.count(bytes) as u32;
+                    cache.pieces.insert(bytes.into(), c);
+                    c
+                }
+            });
+        }
+        if let Some(k) = key {
+            if cache.whole.len() > MAX_WHOLE_STRINGS {
+                cache.whole.clear();
+            }
+            cache.whole.insert(k, n);
+        }
+        n
+    })
 }
 
 fn enum_item_text(item: &Json) -> String {

@@ -455,7 +455,7 @@ fn check_parts(i: usize, role: &str, parts: &[Json], c: &mut LineCheck) {
 
 /// Special-token text in any text the model reads.
 fn check_text(s: &str, at: &[Seg], c: &mut LineCheck) {
-    if !s.contains("<|") || !c.enabled(Rule::SpecialTokenText) {
+    if memchr::memmem::find(s.as_bytes(), b"<|").is_none() || !c.enabled(Rule::SpecialTokenText) {
         return;
     }
     if let Some(tok) = SPECIAL_TOKENS.iter().find(|t| s.contains(*t)) {
