@@ -177,6 +177,9 @@ type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
 #[derive(Default)]
 struct CountCache {
+    /// The tokenizer the entries belong to (its address): one thread may count with
+    /// several encodings in turn.
+    owner: usize,
     /// xxh3-128 of a whole string → its count.
     whole: FxMap<u128, u64>,
     /// A pre-tokenizer piece (a word, a number, a run of punctuation) → its BPE count.
@@ -194,6 +197,12 @@ thread_local! {
 fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
     CACHE.with(|cell| {
         let mut cache = cell.borrow_mut();
+        let owner = std::ptr::from_ref(tok) as usize;
+        if cache.owner != owner {
+            cache.whole.clear();
+            cache.pieces.clear();
+            cache.owner = owner;
+        }
         let key = (text.len() >= WHOLE_STRING_MIN)
             .then(|| xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
         if let Some(k) = key
