@@ -12,19 +12,39 @@ use crate::rules::{LineCheck, Rule, chat, key, legacy};
 use crate::settings::Settings;
 use crate::tokens::{self, ExampleTokens, Tokenizer};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Bytes per parallel work unit.
 const CHUNK_BYTES: usize = 1 << 20;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Token figures of one valid example.
+/// Token figures of one valid example, kept for the distributions. Compact (32 bytes):
+/// a 1 GB file holds a few hundred thousand of them. One example never nears 4 billion
+/// tokens, so u32 counts are exact.
 #[derive(Clone, Copy, Debug)]
 pub struct ExampleFigures {
     pub line: u64,
+    pub total: u32,
+    pub trained: u32,
+    pub prompt: u32,
+    pub completion: u32,
     pub messages: u32,
-    pub tokens: ExampleTokens,
+    pub estimated: bool,
+}
+
+impl ExampleFigures {
+    fn new(line: u64, messages: usize, t: &ExampleTokens) -> ExampleFigures {
+        let c = |x: u64| u32::try_from(x).unwrap_or(u32::MAX);
+        ExampleFigures {
+            line,
+            total: c(t.total),
+            trained: c(t.trained),
+            prompt: c(t.prompt),
+            completion: c(t.completion),
+            messages: c(messages as u64),
+            estimated: t.estimated,
+        }
+    }
 }
 
 struct ChunkOut {
@@ -32,11 +52,12 @@ struct ChunkOut {
     lines: u64,
     examples: u64,
     valid: u64,
-    first_crlf: Option<(u64, Snippet)>,
+    /// Line, character column of the CR, and the line window.
+    first_crlf: Option<(u64, u64, Snippet)>,
     /// First line of each format (index: Format as usize).
     first_of: [Option<(u64, Snippet)>; 2],
     wrong_format: u64,
-    hashes: Vec<(u128, u64)>,
+    hashes: Vec<(u64, u64)>,
     figures: Vec<ExampleFigures>,
 }
 
@@ -92,7 +113,8 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         bytes = b;
         if out.first_crlf.is_none() {
             let text = String::from_utf8_lossy(bytes);
-            out.first_crlf = Some((line_no, Snippet::new(&text, text.len(), text.len())));
+            let column = crate::diagnostic::char_column(&text, text.len());
+            out.first_crlf = Some((line_no, column, Snippet::new(&text, text.len(), text.len())));
         }
     }
     let mut bom = false;
@@ -194,7 +216,10 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         Format::Chat => chat::check(&rec, &mut c),
         Format::Legacy => legacy::check(&rec, &mut c),
     }
-    out.hashes.push((canonical_hash(&rec), line_no));
+    // 64 bits of the canonical hash: a false duplicate needs a collision among n
+    // examples, odds about n²/2⁶⁵ (under 1 in 10¹⁰ for a million examples).
+    let h = canonical_hash(&rec);
+    out.hashes.push(((h >> 64) as u64 ^ h as u64, line_no));
 
     if c.has_error {
         return;
@@ -206,7 +231,7 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     let (tokens, messages) = match format {
         Format::Chat => (
             tokens::count_chat(tok, &rec),
-            rec.get("messages").and_then(Json::as_array).map_or(0, <[_]>::len) as u32,
+            rec.get("messages").and_then(Json::as_array).map_or(0, <[_]>::len),
         ),
         Format::Legacy => (tokens::count_legacy(tok, &rec), 0),
     };
@@ -223,11 +248,7 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
             format!("it will be truncated to {limit} tokens; shorten or split it"),
         );
     }
-    out.figures.push(ExampleFigures {
-        line: line_no,
-        messages,
-        tokens,
-    });
+    out.figures.push(ExampleFigures::new(line_no, messages, &tokens));
 }
 
 fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool) {
@@ -236,10 +257,12 @@ fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool
         .rfind(" at line ")
         .map_or(full.as_str(), |i| &full[..i])
         .to_string();
-    // serde_json's column counts bytes, 1-based; the line is a single line.
+    // serde_json's column counts bytes, 1-based, and names the last byte it read; the
+    // line is a single line.
     let at = e.column().saturating_sub(1).min(c.text.len());
-    let (rule, message, help) = if e.classify() == serde_json::error::Category::Eof && truncatable
-    {
+    let mut span = (at, at + 1);
+    let eof = e.classify() == serde_json::error::Category::Eof;
+    let (rule, message, help) = if eof && truncatable {
         (
             Rule::TruncatedLine,
             "the last line stops mid-record: the file looks truncated".to_string(),
@@ -248,22 +271,110 @@ fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool
     } else if reason.contains("recursion limit") {
         (
             Rule::JsonTooDeep,
-            "JSON nested deeper than 128 levels".to_string(),
+            "JSON nested too deep: the parser stops at 128 levels".to_string(),
             "a chat record never nests this deep; fix the generator of this line".to_string(),
         )
+    } else if let Some(start) = (reason.contains("surrogate") || reason.contains("hex escape"))
+        .then(|| lone_surrogate_before(c.text.as_bytes(), at))
+        .flatten()
+    {
+        // A `\uD800`–`\uDFFF` escape without its other half: serde_json says "unexpected
+        // end of hex escape" and points past it; name the escape and point at it.
+        span = (start, start + 6);
+        (
+            Rule::InvalidJson,
+            format!(
+                "invalid JSON: lone surrogate escape `{}`: half of a UTF-16 pair, it encodes no character",
+                &c.text[start..start + 6]
+            ),
+            "give the whole pair (e.g. `\\ud83d\\ude00` for 😀) or remove the escape: the text cannot be encoded as UTF-8 as it is".to_string(),
+        )
+    } else if reason == "number out of range" {
+        let b = c.text.as_bytes();
+        let is_num = |x: u8| x.is_ascii_digit() || matches!(x, b'-' | b'+' | b'.' | b'e' | b'E');
+        let mut s = at.min(b.len());
+        while s > 0 && is_num(b[s - 1]) {
+            s -= 1;
+        }
+        let mut end = s;
+        while end < b.len() && is_num(b[end]) {
+            end += 1;
+        }
+        if end > s {
+            span = (s, end);
+        }
+        let shown = &c.text[span.0..span.1.min(c.text.len())];
+        let shown: String = if shown.len() > 40 {
+            format!("{}…", &shown[..40])
+        } else {
+            shown.to_string()
+        };
+        (
+            Rule::InvalidJson,
+            format!("invalid JSON: the number {shown} is out of range (beyond a 64-bit float)"),
+            "write a finite number (at most about 1.8e308): Python's json, which the provider parses with, would read it as infinity, which no model input can hold".to_string(),
+        )
     } else {
-        let help = if reason.contains("trailing comma") {
+        let control = c.text.as_bytes().get(at).copied().filter(|b| b.is_ascii_control());
+        let help = if let Some(b) = control.filter(|_| reason.starts_with("control character")) {
+            format!(
+                "escape it as \\u{b:04X} (or \\n, \\t for line breaks and tabs), or remove it"
+            )
+        } else if reason.contains("trailing comma") {
             "remove the comma before the closing bracket".to_string()
-        } else if e.classify() == serde_json::error::Category::Eof {
+        } else if eof {
             "the record is cut short: close every string, array and object on this line"
                 .to_string()
         } else {
             "fix the JSON syntax at this column; each line must be one complete JSON object"
                 .to_string()
         };
-        (Rule::InvalidJson, format!("invalid JSON: {reason}"), help)
+        let message = match control {
+            Some(b) if reason.starts_with("control character") => {
+                format!("invalid JSON: raw control character {} inside a string", control_name(b))
+            }
+            Some(b) => format!("invalid JSON: {reason} (found control character {})", control_name(b)),
+            None => format!("invalid JSON: {reason}"),
+        };
+        (Rule::InvalidJson, message, help)
     };
-    c.span(rule, at, at + 1, message, help);
+    c.span(rule, span.0, span.1, message, help);
+}
+
+/// `0x00 (NUL)`, `0x1B (ESC)`: a control byte named for a person.
+fn control_name(b: u8) -> String {
+    const NAMES: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "TAB", "LF", "VT", "FF",
+        "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM",
+        "SUB", "ESC", "FS", "GS", "RS", "US",
+    ];
+    let name = NAMES.get(usize::from(b)).copied().unwrap_or("DEL");
+    format!("0x{b:02X} ({name})")
+}
+
+/// The start of the unpaired `\uD800`–`\uDFFF` escape that ends at or just before byte
+/// `at` (serde_json stops at most 11 bytes past its start: `\uD800\u0041`).
+fn lone_surrogate_before(b: &[u8], at: usize) -> Option<usize> {
+    // A surrogate escape at `i`: `\u` (with the backslash not itself escaped) and four
+    // hex digits in D800..=DFFF.
+    let escape = |i: usize| -> Option<u16> {
+        let hex = b.get(i + 2..i + 6)?;
+        if b.get(i..i + 2)? != b"\\u" || !hex.iter().all(u8::is_ascii_hexdigit) {
+            return None;
+        }
+        let backslashes = b[..i].iter().rev().take_while(|&&x| x == b'\\').count();
+        if backslashes % 2 == 1 {
+            return None;
+        }
+        let n = u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&n).then_some(n)
+    };
+    let leading = |n: u16| n <= 0xDBFF;
+    (at.saturating_sub(11)..=at).find(|&i| match escape(i) {
+        Some(n) if leading(n) => !escape(i + 6).is_some_and(|m| !leading(m)),
+        Some(_) => !(i >= 6 && escape(i - 6).is_some_and(leading)),
+        None => false,
+    })
 }
 
 /// FT013: a key twice in one object. Reports at the copy the provider keeps (the last).
@@ -314,7 +425,8 @@ pub struct FileResult {
     pub examples: u64,
     pub valid: u64,
     pub findings: crate::rules::Findings,
-    pub hashes: Vec<(u128, u64)>,
+    /// (canonical hash, line) of every record that parsed, sorted by hash then line.
+    pub hashes: Vec<(u64, u64)>,
     pub figures: Vec<ExampleFigures>,
     /// The whole file is JSON (array or pretty-printed), not JSONL.
     pub shape_error: bool,
@@ -347,7 +459,7 @@ pub fn check_source(
         figures: Vec::new(),
         shape_error: false,
     };
-    let mut first_crlf: Option<(u64, Snippet)> = None;
+    let mut first_crlf: Option<(u64, u64, Snippet)> = None;
     let mut first_of: [Option<(u64, Snippet)>; 2] = [None, None];
     let mut wrong_format = 0u64;
     let cap = settings.max_diagnostics;
@@ -390,7 +502,7 @@ pub fn check_source(
             res.examples += o.examples;
             res.valid += o.valid;
             if first_crlf.is_none() {
-                first_crlf = o.first_crlf.map(|(l, s)| (l + base, s));
+                first_crlf = o.first_crlf.map(|(l, c, s)| (l + base, c, s));
             }
             for (slot, found) in first_of.iter_mut().zip(o.first_of) {
                 if slot.is_none() {
@@ -422,14 +534,19 @@ pub fn check_source(
         })
     };
     let mut late: Vec<Diagnostic> = Vec::new();
-    if let Some((line, snip)) = first_crlf {
+    if let Some((line, column, snip)) = first_crlf {
         late.extend(file_diag(
             Rule::CrlfLineEndings,
             line,
             Some(snip),
             "lines end with CRLF (\\r\\n); first here".to_string(),
             "accepted; convert to LF endings (`dos2unix`) to keep the file portable".to_string(),
-        ));
+        )
+        .map(|d| Diagnostic {
+            column,
+            end_column: column + 1,
+            ..d
+        }));
     }
     // Formats: the file's format is that of its first record.
     let mut present: Vec<(u64, Format, Snippet)> = Vec::new();
@@ -506,20 +623,20 @@ pub fn check_source(
                     .to_string(),
             ));
         }
+        // Sorting in place finds duplicates without a second table: equal hashes end
+        // up adjacent, the first copy (lowest line) first.
+        res.hashes.sort_unstable();
         if settings.severity(Rule::DuplicateExample).is_some() {
-            let mut seen: HashMap<u128, u64> = HashMap::with_capacity(res.hashes.len());
-            for &(h, line) in &res.hashes {
-                match seen.get(&h) {
-                    Some(&first) => late.extend(file_diag(
+            for run in res.hashes.chunk_by(|a, b| a.0 == b.0) {
+                let first = run[0].1;
+                for &(_, line) in &run[1..] {
+                    late.extend(file_diag(
                         Rule::DuplicateExample,
                         line,
                         None,
                         format!("duplicate of the example on line {first}"),
                         format!("remove this copy; line {first} already trains it"),
-                    )),
-                    None => {
-                        seen.insert(h, line);
-                    }
+                    ));
                 }
             }
         }
@@ -550,10 +667,25 @@ fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Optio
     let alone = serde_json::from_slice::<serde::de::IgnoredAny>(first_line);
     let (rule, message, help) = match data[start] {
         b'[' => {
-            let single_line_array_of_objects = alone.is_ok()
-                && data[line_end..].iter().all(u8::is_ascii_whitespace)
-                && first_line.iter().skip(1).find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-            if alone.is_ok() && !single_line_array_of_objects {
+            let is_array_file = match &alone {
+                // A whole array on the first line is a JSON array file when it holds
+                // objects and nothing follows it.
+                Ok(_) => {
+                    data[line_end..].iter().all(u8::is_ascii_whitespace)
+                        && first_line.iter().skip(1).find(|b| !b.is_ascii_whitespace())
+                            == Some(&b'{')
+                }
+                // The first line opens an array it does not close: an array over several
+                // lines. Any other error (bad syntax, nesting too deep) is the line's own
+                // fault and is reported on it. (`IgnoredAny` has no depth limit: ask the
+                // record parser, which has, whether the open array is merely deep.)
+                Err(e) => {
+                    e.classify() == serde_json::error::Category::Eof
+                        && !serde_json::from_slice::<Json>(first_line)
+                            .is_err_and(|e| e.to_string().contains("recursion limit"))
+                }
+            };
+            if !is_array_file {
                 return None;
             }
             (

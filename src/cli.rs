@@ -1,4 +1,8 @@
 //! Command-line types (clap derive): subcommands and flags, nothing else.
+//!
+//! Flags that a config file can also set are `Option`s without a clap default: clap's
+//! `default_value` cannot tell "given" from "default", and a given flag must beat the
+//! config while a default must not. Defaults are applied after merging (`config.rs`).
 
 use crate::tokens::Engine;
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -34,37 +38,70 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         models: Option<PathBuf>,
     },
+    /// Print the resolved settings (config file found, flags merged) and exit.
+    Config(ConfigArgs),
 }
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// JSONL files to check; `-` reads stdin.
-    #[arg(required = true, value_name = "FILE")]
+    #[arg(required_unless_present = "show_settings", value_name = "FILE")]
     pub files: Vec<String>,
 
+    #[command(flatten)]
+    pub opts: SettingsArgs,
+
+    /// Print the resolved settings instead of checking (same as `ftlint config`).
+    #[arg(long)]
+    pub show_settings: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ConfigArgs {
+    /// Files whose folder starts the config search (default: the current folder).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
+    #[command(flatten)]
+    pub opts: SettingsArgs,
+}
+
+/// Everything that shapes a check, shared by `check` and `config`.
+#[derive(Args, Debug)]
+pub struct SettingsArgs {
     /// Model to validate and price for (an id, alias, or ft:BASE:… id). See `ftlint models`.
-    #[arg(long, short = 'm', default_value = crate::models::DEFAULT_MODEL)]
-    pub model: String,
+    /// [default: gpt-3.5-turbo]
+    #[arg(long, short = 'm')]
+    pub model: Option<String>,
 
     /// Add or override models from this TOML file.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    /// Output format. [default: human]
+    #[arg(
+        long,
+        visible_alias = "output-format",
+        value_enum,
+        env = "FTLINT_FORMAT"
+    )]
+    pub format: Option<OutputFormat>,
 
-    /// Show at most N diagnostics (0 = all); every finding is still counted.
-    #[arg(long, value_name = "N", default_value_t = crate::settings::DEFAULT_MAX_DIAGNOSTICS)]
-    pub max_diagnostics: usize,
+    /// Write the report to FILE instead of stdout (progress and errors stay on stderr).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Show at most N diagnostics (0 = all); every finding is still counted. [default: 200]
+    #[arg(long, value_name = "N")]
+    pub max_diagnostics: Option<usize>,
 
     /// Run only these rules (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub select: Vec<String>,
+    pub select: Option<Vec<String>>,
 
     /// Do not run these rules (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub ignore: Vec<String>,
+    pub ignore: Option<Vec<String>>,
 
     /// Exit 1 on warnings too.
     #[arg(long)]
@@ -80,41 +117,85 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_mmap: bool,
 
-    /// Token-counting engine; both count identically (proven by the test suite).
-    #[arg(long, value_enum, default_value_t = Engine::Bpe)]
-    pub tokenizer: Engine,
+    /// Token-counting engine; both count identically (proven by the test suite). [default: bpe]
+    #[arg(long, value_enum)]
+    pub tokenizer: Option<Engine>,
 
     /// Epochs to price (default: the provider's rule from the number of examples).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub epochs: Option<u64>,
 
-    /// Requests to project usage cost for.
-    #[arg(long, value_name = "N", default_value_t = crate::settings::DEFAULT_REQUESTS)]
-    pub requests: u64,
+    /// Requests to project usage cost for. [default: 1000]
+    #[arg(long, value_name = "N")]
+    pub requests: Option<u64>,
 
-    /// Examples a base-model prompt would carry instead of fine-tuning (break-even).
-    #[arg(long, value_name = "K", default_value_t = crate::settings::DEFAULT_FEW_SHOT)]
-    pub few_shot: u64,
+    /// Examples a base-model prompt would carry instead of fine-tuning (break-even). [default: 3]
+    #[arg(long, value_name = "K")]
+    pub few_shot: Option<u64>,
 
     /// A validation file: linted and counted, not billed; overlap with training is reported.
     #[arg(long, value_name = "FILE")]
     pub validation_file: Option<String>,
 
-    /// When to colour human output.
+    /// When to colour human output (`auto` honours NO_COLOR and needs a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Findings only: no summary.
+    /// Findings only: no banner, no summary, no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    /// Read settings from this file (ftlint.toml, or a pyproject.toml with [tool.ftlint])
+    /// instead of searching from the first input's folder upward.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every config file.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Diagnostics with the offending line, then a summary (miette).
     Human,
+    /// `path:line:col: severity[CODE] message`, one per line.
+    Concise,
     /// One JSON document (stable keys).
     Json,
+    /// One JSON object per diagnostic, then one summary object.
+    JsonLines,
+    /// A report to paste into a pull request (GitHub-flavoured Markdown).
+    Markdown,
+    /// GitHub Actions workflow commands (annotations); appends Markdown to the step summary.
+    Github,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML: one test suite per file, one failing test case per error.
+    Junit,
+    /// GitLab Code Quality (Code Climate JSON).
+    Gitlab,
+}
+
+impl OutputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Human => "human",
+            OutputFormat::Concise => "concise",
+            OutputFormat::Json => "json",
+            OutputFormat::JsonLines => "json-lines",
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Github => "github",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Gitlab => "gitlab",
+        }
+    }
+
+    /// For machines: no progress bar, whatever the terminal.
+    pub fn is_machine(self) -> bool {
+        !matches!(self, OutputFormat::Human)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -56,13 +56,51 @@ impl Snippet {
             .char_indices()
             .nth(CONTEXT_CHARS)
             .map_or(line.len(), |(i, _)| end + i);
+        let (text, span) = visible(&line[from..to], (start - from, end - from));
         Snippet {
-            text: line[from..to].to_string(),
-            span: (start - from, end - from),
+            text,
+            span,
             cut_start: from > 0,
             cut_end: to < line.len(),
         }
     }
+}
+
+/// The window with control characters (other than tab) replaced by visible stand-ins,
+/// one character for one, so character columns do not move: C0 controls and DEL by their
+/// Unicode control pictures (NUL → ␀, ESC → ␛), C1 controls by U+FFFD. A hostile line
+/// then cannot send escape sequences to the terminal that shows the snippet. The span's
+/// byte offsets are moved to match.
+fn visible(window: &str, span: (usize, usize)) -> (String, (usize, usize)) {
+    let suspicious = |b: u8| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2;
+    if !window.bytes().any(suspicious) {
+        return (window.to_string(), span);
+    }
+    let mut text = String::with_capacity(window.len() + 16);
+    let mut new_span = span;
+    for (i, ch) in window.char_indices() {
+        if i == span.0 {
+            new_span.0 = text.len();
+        }
+        if i == span.1 {
+            new_span.1 = text.len();
+        }
+        let shown = match ch {
+            '\t' => ch,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + ch as u32).unwrap_or('\u{FFFD}'),
+            '\u{7f}' => '\u{2421}',
+            c if c.is_control() => '\u{FFFD}',
+            c => c,
+        };
+        text.push(shown);
+    }
+    if span.0 >= window.len() {
+        new_span.0 = text.len();
+    }
+    if span.1 >= window.len() {
+        new_span.1 = text.len();
+    }
+    (text, new_span)
 }
 
 pub fn floor_boundary(s: &str, mut i: usize) -> usize {

@@ -128,13 +128,11 @@ pub fn for_each_block(
                     return Ok(());
                 }
                 // Hand out whole lines; keep the partial last line for the next round.
-                match memchr::memrchr(b'\n', &buf) {
-                    Some(nl) => {
-                        f(&buf[..=nl], first, false);
-                        first = false;
-                        buf.drain(..=nl);
-                    }
-                    None => {} // one line longer than a block: read on
+                // No newline at all: one line longer than a block, so read on.
+                if let Some(nl) = memchr::memrchr(b'\n', &buf) {
+                    f(&buf[..=nl], first, false);
+                    first = false;
+                    buf.drain(..=nl);
                 }
             }
         }

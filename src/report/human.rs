@@ -64,7 +64,11 @@ impl std::error::Error for Rendered<'_> {}
 
 impl miette::Diagnostic for Rendered<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!("{}({})", self.d.rule.code(), self.d.rule.name())))
+        Some(Box::new(format!(
+            "{}({})",
+            self.d.rule.code(),
+            self.d.rule.name()
+        )))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.d.severity {
@@ -104,7 +108,9 @@ fn source_for(d: &Diagnostic) -> Option<(LineSource, (usize, usize))> {
     }
     let before = text[..start].chars().count();
     // A zero-width span (end of line, empty line) still gets a one-column mark.
-    let len = (end - start).max(1).min(text.len().saturating_sub(start).max(1));
+    let len = (end - start)
+        .max(1)
+        .min(text.len().saturating_sub(start).max(1));
     let src = LineSource {
         name: d.path.to_string(),
         first_col: (d.column as usize - 1).saturating_sub(before),
@@ -135,11 +141,7 @@ pub fn render(r: &Report, opts: &HumanOptions) -> String {
             Some((src, label)) => (Some(src), label),
             None => (None, (0, 0)),
         };
-        let rendered = Rendered {
-            d,
-            source,
-            label,
-        };
+        let rendered = Rendered { d, source, label };
         if rendered.source.is_none() {
             // No line to show (file and dataset findings): say where in the header.
             let _ = writeln!(
@@ -312,7 +314,11 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         );
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "Cost ({}, prices as of {})", r.model_id, r.prices_as_of);
+    let _ = writeln!(
+        out,
+        "Cost ({}, prices as of {})",
+        r.model_id, r.prices_as_of
+    );
     let _ = writeln!(
         out,
         "  training     {} epochs × {} tokens = {} trained tokens → {}",

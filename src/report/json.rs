@@ -2,12 +2,15 @@
 //! keys are emitted sorted, and nothing in it depends on timing or thread count.
 
 use super::{Report, TokenReport};
+use crate::diagnostic::Diagnostic;
 use crate::stats::Distribution;
 use serde_json::{Value, json};
 
 fn dist(d: &Option<Distribution>) -> Value {
     match d {
-        Some(d) => json!({"min": d.min, "p10": d.p10, "median": d.median, "mean": d.mean, "p90": d.p90, "max": d.max}),
+        Some(d) => {
+            json!({"min": d.min, "p10": d.p10, "median": d.median, "mean": d.mean, "p90": d.p90, "max": d.max})
+        }
         None => Value::Null,
     }
 }
@@ -29,6 +32,21 @@ fn tokens(t: &TokenReport) -> Value {
     })
 }
 
+/// One entry of `diagnostics` (also one line of `--format json-lines`).
+pub fn diagnostic(d: &Diagnostic) -> Value {
+    json!({
+        "code": d.rule.code(),
+        "name": d.rule.name(),
+        "severity": d.severity.as_str(),
+        "path": &*d.path,
+        "line": d.line,
+        "column": d.column,
+        "end_column": d.end_column,
+        "message": d.message,
+        "help": d.help,
+    })
+}
+
 pub fn to_value(r: &Report) -> Value {
     let files: Vec<Value> = r
         .files
@@ -44,23 +62,7 @@ pub fn to_value(r: &Report) -> Value {
             })
         })
         .collect();
-    let diagnostics: Vec<Value> = r
-        .diagnostics
-        .iter()
-        .map(|d| {
-            json!({
-                "code": d.rule.code(),
-                "name": d.rule.name(),
-                "severity": d.severity.as_str(),
-                "path": &*d.path,
-                "line": d.line,
-                "column": d.column,
-                "end_column": d.end_column,
-                "message": d.message,
-                "help": d.help,
-            })
-        })
-        .collect();
+    let diagnostics: Vec<Value> = r.diagnostics.iter().map(diagnostic).collect();
     let by_rule: serde_json::Map<String, Value> = crate::rules::Rule::ALL
         .iter()
         .filter(|rule| r.per_rule[**rule as usize] > 0)

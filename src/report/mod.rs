@@ -1,8 +1,16 @@
 //! The Report: everything a run found and computed, as one plain value. Renderers (one
 //! file each) turn it into text; none of them changes what was found.
 
+pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod json_lines;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+pub mod shared;
 
 use crate::check::{ExampleFigures, FileResult, Role};
 use crate::cost::{self, CostInput, CostReport};
@@ -46,13 +54,21 @@ pub struct TokenReport {
 }
 
 impl TokenReport {
-    pub fn from_figures(figs: &[ExampleFigures], settings: &Settings, encoding: &'static str, engine: &'static str) -> TokenReport {
+    pub fn from_figures(
+        figs: &[ExampleFigures],
+        settings: &Settings,
+        encoding: &'static str,
+        engine: &'static str,
+    ) -> TokenReport {
         let limit = settings.model.token_limit;
-        let totals: Vec<u64> = figs.iter().map(|f| f.tokens.total).collect();
-        let trained: Vec<u64> = figs.iter().map(|f| f.tokens.trained).collect();
+        let totals: Vec<u64> = figs.iter().map(|f| u64::from(f.total)).collect();
+        let trained: Vec<u64> = figs.iter().map(|f| u64::from(f.trained)).collect();
         let messages: Vec<u64> = figs.iter().map(|f| u64::from(f.messages)).collect();
+        // Means from integer sums: an empty f64 sum is -0.0, which JSON would show.
         let n = figs.len().max(1) as f64;
-        let estimated_examples = figs.iter().filter(|f| f.tokens.estimated).count() as u64;
+        let prompt_sum: u64 = figs.iter().map(|f| u64::from(f.prompt)).sum();
+        let completion_sum: u64 = figs.iter().map(|f| u64::from(f.completion)).sum();
+        let estimated_examples = figs.iter().filter(|f| f.estimated).count() as u64;
         TokenReport {
             encoding,
             engine,
@@ -70,13 +86,13 @@ impl TokenReport {
                 Vec::new()
             } else {
                 {
-                let (lo, hi) = (totals.iter().min(), totals.iter().max());
-                let span = hi.zip(lo).map_or(1, |(h, l)| h - l + 1);
-                stats::histogram(&totals, span.min(HISTOGRAM_BUCKETS as u64) as usize)
-            }
+                    let (lo, hi) = (totals.iter().min(), totals.iter().max());
+                    let span = hi.zip(lo).map_or(1, |(h, l)| h - l + 1);
+                    stats::histogram(&totals, span.min(HISTOGRAM_BUCKETS as u64) as usize)
+                }
             },
-            prompt_mean: figs.iter().map(|f| f.tokens.prompt as f64).sum::<f64>() / n,
-            completion_mean: figs.iter().map(|f| f.tokens.completion as f64).sum::<f64>() / n,
+            prompt_mean: prompt_sum as f64 / n,
+            completion_mean: completion_sum as f64 / n,
         }
     }
 }
@@ -116,18 +132,19 @@ impl Report {
         let (mut examples, mut valid_examples) = (0, 0);
 
         // Leakage: validation examples that are also training examples.
-        let train_hashes: std::collections::HashSet<u128> = results
+        let mut train_hashes: Vec<u64> = results
             .iter()
             .filter(|r| r.role == Role::Training)
             .flat_map(|r| r.hashes.iter().map(|h| h.0))
             .collect();
+        train_hashes.sort_unstable();
         let mut results = results;
         for r in &mut results {
             if r.role == Role::Validation
                 && let Some(severity) = settings.severity(Rule::ValidationOverlap)
             {
                 for &(h, line) in &r.hashes {
-                    if train_hashes.contains(&h) {
+                    if train_hashes.binary_search(&h).is_ok() {
                         r.findings.push(Diagnostic {
                             rule: Rule::ValidationOverlap,
                             severity,

@@ -350,7 +350,7 @@ fn check_message<'r>(
                 Rule::InvalidWeight,
                 &mk(i, "weight"),
                 Target::Value,
-                format!("`weight` is {}, not 0 or 1", describe(w)),
+                format!("`weight` is {}, not the integer 0 or 1", describe(w)),
                 "use the integer 0 (do not train on this message) or 1".to_string(),
             );
         }
@@ -667,7 +667,8 @@ fn function_definition_problem(f: &Json) -> Option<String> {
 fn describe(v: &Json) -> String {
     match v {
         Json::Int(i) => i.to_string(),
-        Json::Float(f) => f.to_string(),
+        // Debug keeps the point: `1.0`, not `1`, so "1.0 is not 1" reads right.
+        Json::Float(f) => format!("{f:?}"),
         Json::Bool(b) => b.to_string(),
         Json::Str(s) if s.is_empty() => "an empty string".to_string(),
         Json::Str(s) if s.chars().count() <= 20 => format!("the string \"{s}\""),

@@ -400,9 +400,9 @@ Serialize with a JSON library (`json.dumps(record, ensure_ascii=False)`):
         code: "FT011",
         name: "json-too-deep",
         severity: E,
-        summary: "JSON nests deeper than 128 levels",
+        summary: "JSON nests 128 levels deep or more, past the parser's limit",
         explanation: r#"## What it does
-Flags a line whose JSON nests arrays or objects more than 128 levels deep. ftlint refuses to parse it rather than risk a stack overflow.
+Flags a line whose JSON nests arrays or objects 128 levels deep or more (the parser's limit). ftlint refuses to parse it rather than risk a stack overflow.
 
 ## Why this matters
 No real chat record nests anywhere near this deep: a valid message is three or four levels, tool definitions a few more. Such a line is almost always generated garbage or a recursive serialization bug, and parsers with the same safety limit will reject it.
@@ -1393,5 +1393,24 @@ mod tests {
         assert_eq!(Rule::DuplicateKey.default_severity(), Severity::Warning);
         assert_eq!(Rule::OverTokenLimit.default_severity(), Severity::Warning);
         assert_eq!(Rule::TooFewExamples.default_severity(), Severity::Error);
+    }
+}
+
+/// Every rule has a fixture named after it; `tests/rules_coverage.rs` runs each one
+/// through the binary and checks that it triggers its rule.
+#[cfg(test)]
+mod fixture_tests {
+    use super::Rule;
+
+    #[test]
+    fn every_rule_has_a_fixture_file() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+        for rule in Rule::ALL {
+            let file = format!("{}_{}.jsonl", rule.code(), rule.name().replace('-', "_"));
+            assert!(
+                dir.join(&file).is_file(),
+                "{rule:?}: missing fixture fixtures/rules/{file}"
+            );
+        }
     }
 }

@@ -1,0 +1,82 @@
+//! Helpers shared by the CLI test files: run the real binary from the repository root
+//! with an environment that does not leak the developer's (or CI's) settings.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const KNOWN_FAULTS: &str = "fixtures/formats_known_faults.jsonl";
+
+/// The (line, code) pairs `fixtures/formats_known_faults.jsonl` was written to have.
+pub const KNOWN: &[(u64, &str)] = &[
+    (3, "FT010"),
+    (5, "FT025"),
+    (6, "FT053"),
+    (8, "FT028"),
+    (10, "FT071"),
+    (12, "FT057"),
+    (14, "FT014"),
+    (14, "FT020"),
+];
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ftlint")
+}
+
+/// A command for the binary in the repository root, with the variables that change
+/// ftlint's output removed (tests add back the ones they test).
+pub fn ftlint() -> Command {
+    let mut c = Command::new(bin());
+    c.current_dir(root())
+        .env_remove("NO_COLOR")
+        .env_remove("FTLINT_FORMAT")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(Stdio::null());
+    c
+}
+
+pub fn run(args: &[&str]) -> Output {
+    ftlint().args(args).output().unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A fresh, empty folder under cargo's per-test-target temporary folder.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A small valid chat example; `n` makes each one distinct.
+pub fn example(n: usize) -> String {
+    format!(
+        r#"{{"messages": [{{"role": "system", "content": "Be brief."}}, {{"role": "user", "content": "Question {n}?"}}, {{"role": "assistant", "content": "Answer {n}."}}]}}"#
+    )
+}
+
+/// A dataset of `n` valid examples, one per line.
+pub fn clean_dataset(n: usize) -> String {
+    (0..n).map(|i| example(i) + "\n").collect()
+}
+
+pub fn python_has(module: &str) -> bool {
+    Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
