@@ -66,7 +66,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         }
         Command::Models { models } => {
             let catalog = load_catalog(models.as_deref())?;
-            write_stdout(&render_catalog(&catalog));
+            write_stdout(&ftlint::models::render_catalog(&catalog));
             Ok(0)
         }
     }
@@ -235,30 +235,4 @@ fn write_stdout(s: &str) {
     {
         std::process::exit(0);
     }
-}
-
-/// `ftlint models`: one row per model, prices per 1M tokens.
-fn render_catalog(catalog: &Catalog) -> String {
-    let mut out = format!(
-        "{:<26} {:<12} {:>7} {:>8} {:>16} {:>16}  {:<11} aliases\n",
-        "model", "encoding", "limit", "train", "tuned in/out", "base in/out", "as of"
-    );
-    for m in catalog.models() {
-        let pair = |a: ftlint::models::Price, b: ftlint::models::Price| {
-            format!("{:.2}/{:.2}", a.per_million_usd(), b.per_million_usd())
-        };
-        out.push_str(&format!(
-            "{:<26} {:<12} {:>7} {:>8.2} {:>16} {:>16}  {:<11} {}\n",
-            m.id,
-            m.encoding.name(),
-            m.token_limit,
-            m.training.per_million_usd(),
-            pair(m.fine_tuned_input, m.fine_tuned_output),
-            pair(m.base_input, m.base_output),
-            m.prices_as_of,
-            m.aliases.join(", ")
-        ));
-    }
-    out.push_str("\nPrices in USD per 1M tokens. Add or override models with --models FILE.\n");
-    out
 }

@@ -267,6 +267,9 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     let (Some(t), Some(c)) = (&r.tokens, &r.cost) else {
         return;
     };
+    if r.files.is_empty() {
+        return;
+    }
     let _ = writeln!(out);
     if t.examples == 0 {
         let _ = writeln!(out, "Tokens and cost: no valid examples to count");
@@ -321,11 +324,13 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     );
     let _ = writeln!(
         out,
-        "  training     {} epochs × {} tokens = {} trained tokens → {}",
+        "  training     {} epochs × {} tokens = {} trained tokens → {} (${}/1M tokens, ${}/1K)",
         c.epochs,
         thousands(t.billable),
         thousands(c.trained_tokens as u64),
-        c.training.format_usd()
+        c.training.format_usd(),
+        r.training_usd_per_million,
+        r.training_usd_per_million / 1000.0
     );
     let ratio = c
         .usage

@@ -110,6 +110,8 @@ pub struct Report {
     pub valid_examples: u64,
     pub model_id: String,
     pub prices_as_of: String,
+    /// USD per 1M trained tokens, for display beside the training cost.
+    pub training_usd_per_million: f64,
     pub tokens: Option<TokenReport>,
     pub validation_tokens: Option<TokenReport>,
     pub cost: Option<CostReport>,
@@ -220,6 +222,7 @@ impl Report {
             valid_examples,
             model_id: settings.model.id.clone(),
             prices_as_of: settings.model.prices_as_of.clone(),
+            training_usd_per_million: settings.model.training.per_million_usd(),
             tokens,
             validation_tokens,
             cost,
