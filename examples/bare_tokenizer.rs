@@ -9,7 +9,9 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).expect("usage: bare_tokenizer FILE [bpe|tiktoken] [encoding]");
+    let path = args
+        .get(1)
+        .expect("usage: bare_tokenizer FILE [bpe|tiktoken] [encoding]");
     let engine = args.get(2).map_or("bpe", String::as_str);
     let encoding = args.get(3).map_or("cl100k_base", String::as_str);
     let data = std::fs::read(path).expect("readable file");

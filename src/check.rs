@@ -131,7 +131,9 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     let (text, bad_utf8) = match simdutf8::basic::from_utf8(bytes) {
         Ok(t) => (t, None),
         Err(_) => {
-            let valid_up_to = std::str::from_utf8(bytes).err().map_or(0, |e| e.valid_up_to());
+            let valid_up_to = std::str::from_utf8(bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
             lossy = String::from_utf8_lossy(bytes);
             (lossy.as_ref(), Some(valid_up_to))
         }
@@ -228,18 +230,33 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     let Some(tok) = ctx.tokenizer else {
         return;
     };
+    // The counters walk an object's members; with a key given twice they would count
+    // the value the provider drops too (FT013). Count the record as it is read.
+    let deduped;
+    let rec = if rec.has_duplicate_keys() {
+        deduped = rec.last_key_wins();
+        &deduped
+    } else {
+        &rec
+    };
     let (tokens, messages) = match format {
         Format::Chat => (
-            tokens::count_chat(tok, &rec),
-            rec.get("messages").and_then(Json::as_array).map_or(0, <[_]>::len),
+            tokens::count_chat(tok, rec),
+            rec.get("messages")
+                .and_then(Json::as_array)
+                .map_or(0, <[_]>::len),
         ),
-        Format::Legacy => (tokens::count_legacy(tok, &rec), 0),
+        Format::Legacy => (tokens::count_legacy(tok, rec), 0),
     };
     let limit = settings.model.token_limit;
     if tokens.total > limit {
         c.at(
             Rule::OverTokenLimit,
-            &[key(if format == Format::Chat { "messages" } else { "prompt" })],
+            &[key(if format == Format::Chat {
+                "messages"
+            } else {
+                "prompt"
+            })],
             crate::locate::Target::Key,
             format!(
                 "example has {} tokens, over {}'s limit of {limit}",
@@ -248,7 +265,8 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
             format!("it will be truncated to {limit} tokens; shorten or split it"),
         );
     }
-    out.figures.push(ExampleFigures::new(line_no, messages, &tokens));
+    out.figures
+        .push(ExampleFigures::new(line_no, messages, &tokens));
 }
 
 fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool) {
@@ -300,40 +318,48 @@ fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool
         while end < b.len() && is_num(b[end]) {
             end += 1;
         }
+        // The number's bytes are ASCII, so these slices are on char boundaries.
+        let shown = match end - s {
+            0 => String::new(),
+            n if n > 40 => format!(" {}…", &c.text[s..s + 40]),
+            _ => format!(" {}", &c.text[s..end]),
+        };
         if end > s {
             span = (s, end);
         }
-        let shown = &c.text[span.0..span.1.min(c.text.len())];
-        let shown: String = if shown.len() > 40 {
-            format!("{}…", &shown[..40])
-        } else {
-            shown.to_string()
-        };
         (
             Rule::InvalidJson,
-            format!("invalid JSON: the number {shown} is out of range (beyond a 64-bit float)"),
+            format!("invalid JSON: the number{shown} is out of range (beyond a 64-bit float)"),
             "write a finite number (at most about 1.8e308): Python's json, which the provider parses with, would read it as infinity, which no model input can hold".to_string(),
         )
     } else {
-        let control = c.text.as_bytes().get(at).copied().filter(|b| b.is_ascii_control());
+        let control = c
+            .text
+            .as_bytes()
+            .get(at)
+            .copied()
+            .filter(|b| b.is_ascii_control());
         let help = if let Some(b) = control.filter(|_| reason.starts_with("control character")) {
-            format!(
-                "escape it as \\u{b:04X} (or \\n, \\t for line breaks and tabs), or remove it"
-            )
+            format!("escape it as \\u{b:04X} (or \\n, \\t for line breaks and tabs), or remove it")
         } else if reason.contains("trailing comma") {
             "remove the comma before the closing bracket".to_string()
         } else if eof {
-            "the record is cut short: close every string, array and object on this line"
-                .to_string()
+            "the record is cut short: close every string, array and object on this line".to_string()
         } else {
             "fix the JSON syntax at this column; each line must be one complete JSON object"
                 .to_string()
         };
         let message = match control {
             Some(b) if reason.starts_with("control character") => {
-                format!("invalid JSON: raw control character {} inside a string", control_name(b))
+                format!(
+                    "invalid JSON: raw control character {} inside a string",
+                    control_name(b)
+                )
             }
-            Some(b) => format!("invalid JSON: {reason} (found control character {})", control_name(b)),
+            Some(b) => format!(
+                "invalid JSON: {reason} (found control character {})",
+                control_name(b)
+            ),
             None => format!("invalid JSON: {reason}"),
         };
         (Rule::InvalidJson, message, help)
@@ -371,7 +397,7 @@ fn lone_surrogate_before(b: &[u8], at: usize) -> Option<usize> {
     };
     let leading = |n: u16| n <= 0xDBFF;
     (at.saturating_sub(11)..=at).find(|&i| match escape(i) {
-        Some(n) if leading(n) => !escape(i + 6).is_some_and(|m| !leading(m)),
+        Some(n) if leading(n) => escape(i + 6).is_none_or(leading),
         Some(_) => !(i >= 6 && escape(i - 6).is_some_and(leading)),
         None => false,
     })
@@ -520,39 +546,47 @@ pub fn check_source(
         }
     })?;
 
-    let file_diag = |rule: Rule, line: u64, snippet: Option<Snippet>, message: String, help: String| {
-        settings.severity(rule).map(|severity| Diagnostic {
-            rule,
-            severity,
-            path: path.clone(),
-            line,
-            column: 1,
-            end_column: 2,
-            message,
-            help,
-            snippet,
-        })
-    };
+    let file_diag =
+        |rule: Rule, line: u64, snippet: Option<Snippet>, message: String, help: String| {
+            settings.severity(rule).map(|severity| Diagnostic {
+                rule,
+                severity,
+                path: path.clone(),
+                line,
+                column: 1,
+                end_column: 2,
+                message,
+                help,
+                snippet,
+            })
+        };
     let mut late: Vec<Diagnostic> = Vec::new();
     if let Some((line, column, snip)) = first_crlf {
-        late.extend(file_diag(
-            Rule::CrlfLineEndings,
-            line,
-            Some(snip),
-            "lines end with CRLF (\\r\\n); first here".to_string(),
-            "accepted; convert to LF endings (`dos2unix`) to keep the file portable".to_string(),
-        )
-        .map(|d| Diagnostic {
-            column,
-            end_column: column + 1,
-            ..d
-        }));
+        late.extend(
+            file_diag(
+                Rule::CrlfLineEndings,
+                line,
+                Some(snip),
+                "lines end with CRLF (\\r\\n); first here".to_string(),
+                "accepted; convert to LF endings (`dos2unix`) to keep the file portable"
+                    .to_string(),
+            )
+            .map(|d| Diagnostic {
+                column,
+                end_column: column + 1,
+                ..d
+            }),
+        );
     }
     // Formats: the file's format is that of its first record.
     let mut present: Vec<(u64, Format, Snippet)> = Vec::new();
     for (i, slot) in first_of.into_iter().enumerate() {
         if let Some((line, snip)) = slot {
-            present.push((line, if i == 0 { Format::Chat } else { Format::Legacy }, snip));
+            present.push((
+                line,
+                if i == 0 { Format::Chat } else { Format::Legacy },
+                snip,
+            ));
         }
     }
     present.sort_by_key(|p| p.0);
@@ -594,7 +628,13 @@ pub fn check_source(
                     "convert each record to {\"messages\": [{\"role\": \"user\", \"content\": PROMPT}, {\"role\": \"assistant\", \"content\": COMPLETION}]}, or use --model babbage-002 / davinci-002".to_string(),
                 )
             };
-            late.extend(file_diag(Rule::LegacyFormat, *line, Some(snip.clone()), message, help));
+            late.extend(file_diag(
+                Rule::LegacyFormat,
+                *line,
+                Some(snip.clone()),
+                message,
+                help,
+            ));
         }
     }
     if !res.shape_error {
@@ -656,6 +696,37 @@ fn count_lines(block: &[u8]) -> u64 {
     n + u64::from(!block.is_empty() && !block.ends_with(b"\n"))
 }
 
+/// The deepest nesting serde_json parses (its limit of 128 counts the 128th level as
+/// too deep): deeper is FT011.
+const JSON_DEPTH_LIMIT: usize = 127;
+
+/// Whether brackets outside strings nest deeper than `limit` anywhere in `b` (which need
+/// not be valid or complete JSON). One pass, no allocation; stops once past the limit.
+fn nests_deeper_than(b: &[u8], limit: usize) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// FT006 / FT007: the file is one JSON document, not one record per line. Looks only at
 /// the first record, so the cost is bounded.
 fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Option<Diagnostic> {
@@ -677,12 +748,11 @@ fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Optio
                 }
                 // The first line opens an array it does not close: an array over several
                 // lines. Any other error (bad syntax, nesting too deep) is the line's own
-                // fault and is reported on it. (`IgnoredAny` has no depth limit: ask the
-                // record parser, which has, whether the open array is merely deep.)
+                // fault and is reported on it. (`IgnoredAny` has no depth limit, so an
+                // open array nested past the parser's limit is told apart here.)
                 Err(e) => {
                     e.classify() == serde_json::error::Category::Eof
-                        && !serde_json::from_slice::<Json>(first_line)
-                            .is_err_and(|e| e.to_string().contains("recursion limit"))
+                        && !nests_deeper_than(first_line, JSON_DEPTH_LIMIT)
                 }
             };
             if !is_array_file {
@@ -700,8 +770,8 @@ fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Optio
                 return None;
             }
             // Does the first object parse when it may span lines?
-            let mut stream =
-                serde_json::Deserializer::from_slice(&data[start..]).into_iter::<serde::de::IgnoredAny>();
+            let mut stream = serde_json::Deserializer::from_slice(&data[start..])
+                .into_iter::<serde::de::IgnoredAny>();
             stream.next()?.ok()?;
             (
                 Rule::MultilineJson,
@@ -724,4 +794,46 @@ fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Optio
         help: help.to_string(),
         snippet: Some(Snippet::new(&text, 0, 1)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_scan_matches_the_parser_and_skips_strings() {
+        for n in [1, 126, 127, 128, 129, 1000] {
+            let open = "[".repeat(n);
+            let closed = open.clone() + &"]".repeat(n);
+            let parsed = serde_json::from_str::<Json>(&closed);
+            let too_deep = parsed.is_err_and(|e| e.to_string().contains("recursion limit"));
+            assert_eq!(
+                nests_deeper_than(open.as_bytes(), JSON_DEPTH_LIMIT),
+                too_deep,
+                "{n}"
+            );
+        }
+        let in_string = format!(r#"["{}\"{}"]"#, "[".repeat(500), "{".repeat(500));
+        assert!(!nests_deeper_than(in_string.as_bytes(), JSON_DEPTH_LIMIT));
+    }
+
+    #[test]
+    fn lone_surrogates_are_found_where_serde_json_stops() {
+        // (line, byte offset of the escape serde_json fails on)
+        for (line, want) in [
+            (r#"["\ud800"]"#, 2),
+            (r#"["ab\udc00x"]"#, 4),
+            (r#"["\ud800\u0041"]"#, 2),
+            (r#"["\ud800\ud800"]"#, 2),
+            (r#"["\ud83d\ude00\udc00"]"#, 14),
+            (r#"["\\ud800 \ud800\n"]"#, 10),
+            (r#"{"\udfff":1}"#, 2),
+        ] {
+            let e = serde_json::from_str::<Json>(line).unwrap_err();
+            let start = lone_surrogate_before(line.as_bytes(), e.column() - 1);
+            assert_eq!(start, Some(want), "{line}: {e}");
+        }
+        // An escaped backslash followed by "ud800" is no escape at all.
+        assert_eq!(lone_surrogate_before(br#"["\\ud800"]"#, 9), None);
+    }
 }

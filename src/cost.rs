@@ -54,7 +54,12 @@ impl Money {
                     return "<$0.000001".into();
                 }
                 let pow = 10u128.pow(decimals);
-                return format!("${}.{:0width$}", scaled / pow, scaled % pow, width = decimals as usize);
+                return format!(
+                    "${}.{:0width$}",
+                    scaled / pow,
+                    scaled % pow,
+                    width = decimals as usize
+                );
             }
             decimals += 1;
         }
@@ -136,14 +141,17 @@ fn round_tokens(tokens: f64) -> u128 {
 }
 
 pub fn compute(input: &CostInput, model: &Model) -> CostReport {
-    let epochs = input.epochs.unwrap_or_else(|| default_epochs(input.n_examples));
+    let epochs = input
+        .epochs
+        .unwrap_or_else(|| default_epochs(input.n_examples));
     let trained_tokens = u128::from(epochs) * u128::from(input.billable_tokens);
     let training = price_tokens(trained_tokens, model.training);
 
     let requests = input.requests as f64;
     let prompt = round_tokens(input.prompt_tokens_mean * requests);
     let completion = round_tokens(input.completion_tokens_mean * requests);
-    let fine_tuned = price_tokens(prompt, model.fine_tuned_input) + price_tokens(completion, model.fine_tuned_output);
+    let fine_tuned = price_tokens(prompt, model.fine_tuned_input)
+        + price_tokens(completion, model.fine_tuned_output);
     let base = price_tokens(prompt, model.base_input) + price_tokens(completion, model.base_output);
     let ratio = (base.0 != 0).then(|| fine_tuned.0 as f64 / base.0 as f64);
 
@@ -151,8 +159,8 @@ pub fn compute(input: &CostInput, model: &Model) -> CostReport {
     let base_prompt = round_tokens(input.prompt_tokens_mean + k as f64 * input.example_tokens_mean);
     let tuned_prompt = round_tokens(input.prompt_tokens_mean);
     let completion_per_request = round_tokens(input.completion_tokens_mean);
-    let base_per_request =
-        price_tokens(base_prompt, model.base_input) + price_tokens(completion_per_request, model.base_output);
+    let base_per_request = price_tokens(base_prompt, model.base_input)
+        + price_tokens(completion_per_request, model.base_output);
     let fine_tuned_per_request = price_tokens(tuned_prompt, model.fine_tuned_input)
         + price_tokens(completion_per_request, model.fine_tuned_output);
     let break_even_requests = (base_per_request > fine_tuned_per_request).then(|| {
@@ -173,7 +181,12 @@ pub fn compute(input: &CostInput, model: &Model) -> CostReport {
             base,
             ratio,
         },
-        few_shot: FewShot { k, base_per_request, fine_tuned_per_request, break_even_requests },
+        few_shot: FewShot {
+            k,
+            base_per_request,
+            fine_tuned_per_request,
+            break_even_requests,
+        },
     }
 }
 
@@ -236,7 +249,14 @@ mod tests {
     fn article_example_12_examples_8_epochs() {
         let m = model("gpt-3.5-turbo");
         let t = 4_321u64;
-        let r = compute(&CostInput { billable_tokens: t, n_examples: 12, ..input() }, &m);
+        let r = compute(
+            &CostInput {
+                billable_tokens: t,
+                n_examples: 12,
+                ..input()
+            },
+            &m,
+        );
         assert_eq!(r.epochs, 8);
         assert_eq!(r.trained_tokens, 8 * u128::from(t));
         // 8 × T × $0.008 / 1K tokens, in pico-dollars: $0.008/1K = 8,000,000 pico per token.
@@ -246,7 +266,13 @@ mod tests {
 
     #[test]
     fn explicit_epochs_override_default() {
-        let r = compute(&CostInput { epochs: Some(2), ..input() }, &model("gpt-4o-mini"));
+        let r = compute(
+            &CostInput {
+                epochs: Some(2),
+                ..input()
+            },
+            &model("gpt-4o-mini"),
+        );
         assert_eq!(r.epochs, 2);
         assert_eq!(r.trained_tokens, 20_000);
         assert_eq!(r.training, Money(20_000 * 3_000_000));
@@ -255,9 +281,21 @@ mod tests {
     #[test]
     fn usage_ratio_gpt35_0613_is_8() {
         let m = model("gpt-3.5-turbo-0613");
-        for (p, c, req) in [(300.0, 100.0, 1000), (17.3, 250.9, 7), (1.0, 0.0, 1), (1234.5, 3.25, 99_999)] {
-            let r =
-                compute(&CostInput { prompt_tokens_mean: p, completion_tokens_mean: c, requests: req, ..input() }, &m);
+        for (p, c, req) in [
+            (300.0, 100.0, 1000),
+            (17.3, 250.9, 7),
+            (1.0, 0.0, 1),
+            (1234.5, 3.25, 99_999),
+        ] {
+            let r = compute(
+                &CostInput {
+                    prompt_tokens_mean: p,
+                    completion_tokens_mean: c,
+                    requests: req,
+                    ..input()
+                },
+                &m,
+            );
             let pt = (p * req as f64).round() as u128;
             let ct = (c * req as f64).round() as u128;
             assert_eq!(r.usage.fine_tuned, Money(pt * 12_000_000 + ct * 16_000_000));
@@ -268,8 +306,14 @@ mod tests {
 
     #[test]
     fn usage_ratio_none_when_base_free() {
-        let r =
-            compute(&CostInput { prompt_tokens_mean: 0.0, completion_tokens_mean: 0.0, ..input() }, &model("gpt-4o"));
+        let r = compute(
+            &CostInput {
+                prompt_tokens_mean: 0.0,
+                completion_tokens_mean: 0.0,
+                ..input()
+            },
+            &model("gpt-4o"),
+        );
         assert_eq!(r.usage.base, Money(0));
         assert_eq!(r.usage.ratio, None);
     }
@@ -280,8 +324,14 @@ mod tests {
         let r = compute(&input(), &m);
         // Base: (300 + 3×400) prompt tokens; tuned: 300.
         assert_eq!(r.few_shot.k, 3);
-        assert_eq!(r.few_shot.base_per_request, Money(1500 * 150_000 + 100 * 600_000));
-        assert_eq!(r.few_shot.fine_tuned_per_request, Money(300 * 300_000 + 100 * 1_200_000));
+        assert_eq!(
+            r.few_shot.base_per_request,
+            Money(1500 * 150_000 + 100 * 600_000)
+        );
+        assert_eq!(
+            r.few_shot.fine_tuned_per_request,
+            Money(300 * 300_000 + 100 * 1_200_000)
+        );
         let training = r.training.0; // 8 epochs × 10,000 × $3/1M
         assert_eq!(training, 80_000 * 3_000_000);
         let saving = 285_000_000 - 210_000_000;
@@ -300,13 +350,25 @@ mod tests {
         assert!(r.few_shot.fine_tuned_per_request >= r.few_shot.base_per_request);
         assert_eq!(r.few_shot.break_even_requests, None);
         // Equal per-request cost never breaks even either.
-        let r = compute(&CostInput { few_shot: 0, ..input() }, &model("gpt-4o-mini"));
+        let r = compute(
+            &CostInput {
+                few_shot: 0,
+                ..input()
+            },
+            &model("gpt-4o-mini"),
+        );
         assert_eq!(r.few_shot.break_even_requests, None);
     }
 
     #[test]
     fn few_shot_break_even_at_least_one() {
-        let r = compute(&CostInput { billable_tokens: 0, ..input() }, &model("gpt-4o-mini"));
+        let r = compute(
+            &CostInput {
+                billable_tokens: 0,
+                ..input()
+            },
+            &model("gpt-4o-mini"),
+        );
         assert_eq!(r.training, Money(0));
         assert_eq!(r.few_shot.break_even_requests, Some(1));
     }
@@ -314,7 +376,11 @@ mod tests {
     #[test]
     fn nan_means_count_as_zero_tokens() {
         let r = compute(
-            &CostInput { prompt_tokens_mean: f64::NAN, completion_tokens_mean: -1.0, ..input() },
+            &CostInput {
+                prompt_tokens_mean: f64::NAN,
+                completion_tokens_mean: -1.0,
+                ..input()
+            },
             &model("gpt-4o"),
         );
         assert_eq!(r.usage.fine_tuned, Money(0));
@@ -341,6 +407,9 @@ mod tests {
         assert_eq!(usd(0.0000005), "$0.000001");
         assert_eq!(Money(1).format_usd(), "<$0.000001");
         assert_eq!(Money(499_999).format_usd(), "<$0.000001");
-        assert_eq!(Money(u128::MAX).format_usd(), "$340282366920938463463374607.43");
+        assert_eq!(
+            Money(u128::MAX).format_usd(),
+            "$340282366920938463463374607.43"
+        );
     }
 }

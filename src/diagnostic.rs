@@ -138,3 +138,22 @@ impl Diagnostic {
         (&self.path, self.line, self.column, self.rule.code())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_as_pictures_and_the_span_follows() {
+        let line = "a\u{0}b\u{1b}[31m\u{9b}é\tz";
+        let s = Snippet::new(line, line.find('é').unwrap(), line.find('\t').unwrap());
+        assert_eq!(s.text, "a␀b␛[31m\u{FFFD}é\tz");
+        assert_eq!(&s.text[s.span.0..s.span.1], "é");
+        // One character for one: character columns do not move.
+        assert_eq!(s.text.chars().count(), line.chars().count());
+        let plain = Snippet::new("plain", 1, 3);
+        assert_eq!((plain.text.as_str(), plain.span), ("plain", (1, 3)));
+        let at_end = Snippet::new("x\u{0}", 2, 2);
+        assert_eq!(&at_end.text[at_end.span.0..], "");
+    }
+}

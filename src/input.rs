@@ -42,7 +42,9 @@ pub fn open(spec: &str, no_mmap: bool) -> Result<Source, InputError> {
     }
     let meta = std::fs::metadata(spec).map_err(|e| err(io_message(&e)))?;
     if meta.is_dir() {
-        return Err(err("is a directory; pass the JSONL files inside it".to_string()));
+        return Err(err(
+            "is a directory; pass the JSONL files inside it".to_string()
+        ));
     }
     let file = File::open(spec).map_err(|e| err(io_message(&e)))?;
     if meta.is_file() && meta.len() > 0 && !no_mmap {
@@ -65,10 +67,7 @@ fn io_message(e: &io::Error) -> String {
 
 /// Calls `f(block, is_first, is_last)` for consecutive blocks that each end at a newline
 /// (the last block may not). Returns a read error, if any, as a message.
-pub fn for_each_block(
-    source: Source,
-    mut f: impl FnMut(&[u8], bool, bool),
-) -> Result<(), String> {
+pub fn for_each_block(source: Source, mut f: impl FnMut(&[u8], bool, bool)) -> Result<(), String> {
     match source {
         Source::Mapped(map) => {
             let data: &[u8] = &map;
@@ -101,27 +100,17 @@ pub fn for_each_block(
         Source::Reader(mut r) => {
             let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES);
             let mut first = true;
-            let mut eof = false;
             loop {
                 // Fill up to BLOCK_BYTES past what is carried over.
+                // `read_to_end` on a `take` reads into spare capacity and zeroes only what
+                // each read may fill. (Zeroing the whole rest of the block before every
+                // read cost ~16 MB of memset per 64 KB pipe read: 49 s for 36 MB on stdin.)
                 let target = buf.len() + BLOCK_BYTES;
-                while !eof && buf.len() < target {
-                    let old = buf.len();
-                    buf.resize(target, 0);
-                    match r.read(&mut buf[old..]) {
-                        Ok(0) => {
-                            buf.truncate(old);
-                            eof = true;
-                        }
-                        Ok(n) => buf.truncate(old + n),
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
-                        Err(e) => {
-                            buf.truncate(old);
-                            return Err(io_message(&e));
-                        }
-                    }
+                if let Err(e) = (&mut r).take(BLOCK_BYTES as u64).read_to_end(&mut buf) {
+                    return Err(io_message(&e));
                 }
-                if eof {
+                // Short of the limit: the reader hit end of file.
+                if buf.len() < target {
                     if !buf.is_empty() || first {
                         f(&buf, first, true);
                     }

@@ -169,11 +169,26 @@ mod tests {
     #[test]
     fn finds_nested_values_and_keys() {
         let line = r#"{"messages": [{"role":"user","content":"hi"}, {"role": "bot", "content": {"x": [1,2]}}]}"#;
-        let (s, e) = locate(line, &[k("messages"), Seg::Index(1), k("role")], Target::Value).unwrap();
+        let (s, e) = locate(
+            line,
+            &[k("messages"), Seg::Index(1), k("role")],
+            Target::Value,
+        )
+        .unwrap();
         assert_eq!(&line[s..e], r#""bot""#);
-        let (s, e) = locate(line, &[k("messages"), Seg::Index(1), k("content")], Target::Key).unwrap();
+        let (s, e) = locate(
+            line,
+            &[k("messages"), Seg::Index(1), k("content")],
+            Target::Key,
+        )
+        .unwrap();
         assert_eq!(&line[s..e], r#""content""#);
-        let (s, e) = locate(line, &[k("messages"), Seg::Index(1), k("content")], Target::Value).unwrap();
+        let (s, e) = locate(
+            line,
+            &[k("messages"), Seg::Index(1), k("content")],
+            Target::Value,
+        )
+        .unwrap();
         assert_eq!(&line[s..e], r#"{"x": [1,2]}"#);
         assert!(locate(line, &[k("messages"), Seg::Index(2)], Target::Value).is_none());
         assert_eq!(locate(line, &[], Target::Value), Some((0, line.len())));

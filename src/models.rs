@@ -44,7 +44,9 @@ impl Price {
     /// is exact for prices written with at most 6 decimals.
     pub fn from_usd_per_million(usd: f64) -> Result<Price, String> {
         if !usd.is_finite() || usd < 0.0 {
-            return Err(format!("price must be a finite non-negative number, got {usd}"));
+            return Err(format!(
+                "price must be a finite non-negative number, got {usd}"
+            ));
         }
         let micros = (usd * 1e6).round();
         // u64::MAX as f64 rounds up to 2^64, so `>=` rejects everything that would saturate.
@@ -125,13 +127,19 @@ impl RawModel {
             ctx(format!(
                 "unknown encoding `{}` (expected {})",
                 self.encoding,
-                Encoding::ALL.iter().map(|e| format!("`{}`", e.name())).collect::<Vec<_>>().join(" or ")
+                Encoding::ALL
+                    .iter()
+                    .map(|e| format!("`{}`", e.name()))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
             ))
         })?;
         if self.token_limit == 0 {
             return Err(ctx("`token_limit` must be greater than 0".into()));
         }
-        let price = |key: &str, v: f64| Price::from_usd_per_million(v).map_err(|e| ctx(format!("`{key}`: {e}")));
+        let price = |key: &str, v: f64| {
+            Price::from_usd_per_million(v).map_err(|e| ctx(format!("`{key}`: {e}")))
+        };
         Ok(Model {
             training: price("training", self.training)?,
             fine_tuned_input: price("fine_tuned_input", self.fine_tuned_input)?,
@@ -181,7 +189,9 @@ impl Catalog {
             // A name belongs to one entry; the newest claim wins so a user file
             // can repoint an alias such as `gpt-4o` to another snapshot.
             for other in self.models.iter_mut().filter(|o| o.id != m.id) {
-                other.aliases.retain(|a| *a != m.id && !m.aliases.contains(a));
+                other
+                    .aliases
+                    .retain(|a| *a != m.id && !m.aliases.contains(a));
             }
             match self.models.iter_mut().find(|o| o.id == m.id) {
                 Some(slot) => *slot = m,
@@ -199,9 +209,12 @@ impl Catalog {
         }
         if let Some(rest) = name.strip_prefix("ft:") {
             let base = rest.split(':').next().unwrap_or("");
-            return self
-                .lookup(base)
-                .ok_or_else(|| format!("unknown base model `{base}` in `{name}`{}", self.suggest(base)));
+            return self.lookup(base).ok_or_else(|| {
+                format!(
+                    "unknown base model `{base}` in `{name}`{}",
+                    self.suggest(base)
+                )
+            });
         }
         Err(format!("unknown model `{name}`{}", self.suggest(name)))
     }
@@ -211,10 +224,11 @@ impl Catalog {
     }
 
     fn lookup(&self, name: &str) -> Option<&Model> {
-        self.models
-            .iter()
-            .find(|m| m.id == name)
-            .or_else(|| self.models.iter().find(|m| m.aliases.iter().any(|a| a == name)))
+        self.models.iter().find(|m| m.id == name).or_else(|| {
+            self.models
+                .iter()
+                .find(|m| m.aliases.iter().any(|a| a == name))
+        })
     }
 
     /// "; did you mean ..." with up to 3 close names, or a pointer to the list.
@@ -224,7 +238,9 @@ impl Catalog {
         let mut close: Vec<(usize, &str)> = self
             .models
             .iter()
-            .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str)))
+            .flat_map(|m| {
+                std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str))
+            })
             .map(|c| (levenshtein(&wanted, &c.to_lowercase()), c))
             .filter(|&(d, _)| d <= max)
             .collect();
@@ -234,7 +250,11 @@ impl Catalog {
         if close.is_empty() {
             return "; run `ftlint models` for the list".into();
         }
-        let names: Vec<String> = close.iter().take(3).map(|(_, c)| format!("`{c}`")).collect();
+        let names: Vec<String> = close
+            .iter()
+            .take(3)
+            .map(|(_, c)| format!("`{c}`"))
+            .collect();
         format!("; did you mean {}?", names.join(", "))
     }
 }
@@ -256,10 +276,14 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> String {
 
 /// The `ftlint models` listing: one row per model, then where each price comes from.
 pub fn render_catalog(catalog: &Catalog) -> String {
-    const HEADER: [&str; 10] =
-        ["MODEL", "ENCODING", "LIMIT", "TRAIN", "FT IN", "FT OUT", "BASE IN", "BASE OUT", "FORMAT", "AS OF"];
+    const HEADER: [&str; 10] = [
+        "MODEL", "ENCODING", "LIMIT", "TRAIN", "FT IN", "FT OUT", "BASE IN", "BASE OUT", "FORMAT",
+        "AS OF",
+    ];
     // Numeric columns align right, like the numbers they hold.
-    const RIGHT: [bool; 10] = [false, false, true, true, true, true, true, true, false, false];
+    const RIGHT: [bool; 10] = [
+        false, false, true, true, true, true, true, true, false, false,
+    ];
     let rows: Vec<[String; 10]> = catalog
         .models()
         .iter()
@@ -307,9 +331,15 @@ pub fn render_catalog(catalog: &Catalog) -> String {
     for row in &rows {
         out.push_str(&line(&row.each_ref().map(String::as_str)));
     }
-    out.push_str("\nPrices are USD per 1M tokens; training is billed per trained token (tokens × epochs).\n");
+    out.push_str(
+        "\nPrices are USD per 1M tokens; training is billed per trained token (tokens × epochs).\n",
+    );
     out.push_str("Legacy models take prompt/completion records instead of chat messages.\n");
-    let aliased: Vec<&Model> = catalog.models().iter().filter(|m| !m.aliases.is_empty()).collect();
+    let aliased: Vec<&Model> = catalog
+        .models()
+        .iter()
+        .filter(|m| !m.aliases.is_empty())
+        .collect();
     if !aliased.is_empty() {
         out.push_str("\nAliases:\n");
         for m in aliased {
@@ -361,14 +391,24 @@ base_output = 0.2
         assert_eq!(c.models().len(), 10);
         for m in c.models() {
             assert!(m.token_limit > 0, "{}", m.id);
-            assert!(!m.prices_as_of.is_empty() && !m.source.is_empty(), "{}", m.id);
-            assert!(m.training.0 > 0 && m.fine_tuned_input.0 > 0 && m.base_input.0 > 0, "{}", m.id);
+            assert!(
+                !m.prices_as_of.is_empty() && !m.source.is_empty(),
+                "{}",
+                m.id
+            );
+            assert!(
+                m.training.0 > 0 && m.fine_tuned_input.0 > 0 && m.base_input.0 > 0,
+                "{}",
+                m.id
+            );
         }
         // Every name resolves to exactly one entry.
         let mut names: Vec<&str> = c
             .models()
             .iter()
-            .flat_map(|m| std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str)))
+            .flat_map(|m| {
+                std::iter::once(m.id.as_str()).chain(m.aliases.iter().map(String::as_str))
+            })
             .collect();
         let n = names.len();
         names.sort_unstable();
@@ -399,7 +439,10 @@ base_output = 0.2
         assert!(c.resolve("babbage-002").unwrap().legacy);
         assert!(c.resolve("davinci-002").unwrap().legacy);
         assert_eq!(c.resolve("gpt-4.1-nano").unwrap().token_limit, 32768);
-        assert_eq!(c.resolve("gpt-4o").unwrap().fine_tuned_input, Price(3_750_000));
+        assert_eq!(
+            c.resolve("gpt-4o").unwrap().fine_tuned_input,
+            Price(3_750_000)
+        );
     }
 
     #[test]
@@ -442,9 +485,15 @@ base_output = 0.2
     fn unknown_names_get_suggestions() {
         let c = Catalog::builtin();
         let e = c.resolve("gpt-4o-mni").unwrap_err();
-        assert!(e.starts_with("unknown model `gpt-4o-mni`; did you mean `gpt-4o-mini`"), "{e}");
+        assert!(
+            e.starts_with("unknown model `gpt-4o-mni`; did you mean `gpt-4o-mini`"),
+            "{e}"
+        );
         assert!(e.ends_with('?'), "{e}");
-        assert!(e.matches('`').count() <= 2 + 2 * 3, "at most 3 suggestions: {e}");
+        assert!(
+            e.matches('`').count() <= 2 + 2 * 3,
+            "at most 3 suggestions: {e}"
+        );
 
         let e = c.resolve("GPT-3.5-TURBO").unwrap_err();
         assert!(e.contains("`gpt-3.5-turbo`"), "{e}");
@@ -453,7 +502,10 @@ base_output = 0.2
         assert_eq!(e, "unknown model `llama`; run `ftlint models` for the list");
 
         let e = c.resolve("ft:gpt-4x:org::id").unwrap_err();
-        assert!(e.starts_with("unknown base model `gpt-4x` in `ft:gpt-4x:org::id`; did you mean"), "{e}");
+        assert!(
+            e.starts_with("unknown base model `gpt-4x` in `ft:gpt-4x:org::id`; did you mean"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -472,15 +524,27 @@ base_output = 0.2
         let c = Catalog::builtin();
         let text = render_catalog(&c);
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines[0].starts_with("MODEL") && lines[0].ends_with("AS OF"), "{}", lines[0]);
+        assert!(
+            lines[0].starts_with("MODEL") && lines[0].ends_with("AS OF"),
+            "{}",
+            lines[0]
+        );
         for (m, row) in c.models().iter().zip(&lines[1..]) {
             assert!(row.starts_with(&m.id), "{row}");
-            assert!(row.contains(m.encoding.name()) && row.contains(&m.prices_as_of), "{row}");
+            assert!(
+                row.contains(m.encoding.name()) && row.contains(&m.prices_as_of),
+                "{row}"
+            );
         }
-        assert!(lines[1].contains("$12.00") && lines[1].contains("$16.00") && lines[1].contains("4096"));
+        assert!(
+            lines[1].contains("$12.00") && lines[1].contains("$16.00") && lines[1].contains("4096")
+        );
         assert!(text.contains("  gpt-3.5-turbo -> gpt-3.5-turbo-0613\n"));
         assert!(text.contains("  gpt-3.5-turbo-0613: OpenAI fine-tuning launch post"));
-        assert!(lines.iter().all(|l| l.len() == l.trim_end().len()), "no trailing spaces");
+        assert!(
+            lines.iter().all(|l| l.len() == l.trim_end().len()),
+            "no trailing spaces"
+        );
         // Columns line up: every row is as wide as its widest cell allows.
         let price_col = lines[0].find("TRAIN").unwrap() + "TRAIN".len();
         for row in &lines[1..=c.models().len()] {
@@ -524,8 +588,15 @@ aliases = ["mini", "gpt-4o"]
 "#;
         c.extend_from_toml(over, "over.toml").unwrap();
         assert_eq!(c.models().len(), 11);
-        assert_eq!(c.models()[5].id, "gpt-4o-mini-2024-07-18", "replaced in place");
-        assert_eq!(c.resolve("gpt-4o-mini-2024-07-18").unwrap().token_limit, 128000);
+        assert_eq!(
+            c.models()[5].id,
+            "gpt-4o-mini-2024-07-18",
+            "replaced in place"
+        );
+        assert_eq!(
+            c.resolve("gpt-4o-mini-2024-07-18").unwrap().token_limit,
+            128000
+        );
         assert_eq!(c.resolve("mini").unwrap().id, "gpt-4o-mini-2024-07-18");
         // The alias moved; the old owner lost it.
         assert_eq!(c.resolve("gpt-4o").unwrap().id, "gpt-4o-mini-2024-07-18");
@@ -539,7 +610,9 @@ aliases = ["mini", "gpt-4o"]
         let mut c = Catalog::builtin();
         let before = c.models().to_vec();
 
-        let e = c.extend_from_toml(&USER_MODEL.replace("token_limit", "tokn_limit"), "u.toml").unwrap_err();
+        let e = c
+            .extend_from_toml(&USER_MODEL.replace("token_limit", "tokn_limit"), "u.toml")
+            .unwrap_err();
         assert!(e.starts_with("u.toml:"), "{e}");
         assert!(e.contains("tokn_limit"), "{e}");
         assert!(!e.contains('\n'), "{e}");
@@ -547,19 +620,32 @@ aliases = ["mini", "gpt-4o"]
         let e = c.extend_from_toml("[[modle]]\n", "u.toml").unwrap_err();
         assert!(e.starts_with("u.toml:1:") && e.contains("modle"), "{e}");
 
-        let e = c.extend_from_toml(&USER_MODEL.replace("o200k_base", "p50k"), "u.toml").unwrap_err();
-        assert!(e.contains("model `my-model`") && e.contains("unknown encoding `p50k`"), "{e}");
+        let e = c
+            .extend_from_toml(&USER_MODEL.replace("o200k_base", "p50k"), "u.toml")
+            .unwrap_err();
+        assert!(
+            e.contains("model `my-model`") && e.contains("unknown encoding `p50k`"),
+            "{e}"
+        );
 
-        let e = c.extend_from_toml(&USER_MODEL.replace("= 2.5", "= -2.5"), "u.toml").unwrap_err();
+        let e = c
+            .extend_from_toml(&USER_MODEL.replace("= 2.5", "= -2.5"), "u.toml")
+            .unwrap_err();
         assert!(e.contains("`fine_tuned_output`"), "{e}");
 
-        let e = c.extend_from_toml(&USER_MODEL.replace("= 1000", "= 0"), "u.toml").unwrap_err();
+        let e = c
+            .extend_from_toml(&USER_MODEL.replace("= 1000", "= 0"), "u.toml")
+            .unwrap_err();
         assert!(e.contains("token_limit"), "{e}");
 
-        let e = c.extend_from_toml(&format!("{USER_MODEL}{USER_MODEL}"), "u.toml").unwrap_err();
+        let e = c
+            .extend_from_toml(&format!("{USER_MODEL}{USER_MODEL}"), "u.toml")
+            .unwrap_err();
         assert!(e.contains("defined twice"), "{e}");
 
-        let e = c.extend_from_toml("[[model]]\nid = \"x\"\n", "u.toml").unwrap_err();
+        let e = c
+            .extend_from_toml("[[model]]\nid = \"x\"\n", "u.toml")
+            .unwrap_err();
         assert!(e.starts_with("u.toml") && e.contains("encoding"), "{e}");
 
         assert_eq!(c.models(), &before[..], "failed loads change nothing");

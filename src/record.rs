@@ -52,6 +52,37 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// Whether an object at any depth holds a key twice. (Depth is bounded by the
+    /// parser's limit, so the recursion is too.)
+    pub fn has_duplicate_keys(&self) -> bool {
+        match self {
+            Json::Object(m) => {
+                m.iter()
+                    .enumerate()
+                    .any(|(i, (k, _))| m[..i].iter().any(|(k0, _)| k0 == k))
+                    || m.iter().any(|(_, v)| v.has_duplicate_keys())
+            }
+            Json::Array(a) => a.iter().any(Json::has_duplicate_keys),
+            _ => false,
+        }
+    }
+
+    /// The value as the provider reads it: of duplicate keys only the last is kept, so
+    /// code that walks an object's members sees each key once, with the value that wins.
+    pub fn last_key_wins(&self) -> Json<'a> {
+        match self {
+            Json::Object(m) => Json::Object(
+                m.iter()
+                    .enumerate()
+                    .filter(|(i, (k, _))| !m[i + 1..].iter().any(|(k1, _)| k1 == k))
+                    .map(|(_, (k, v))| (k.clone(), v.last_key_wins()))
+                    .collect(),
+            ),
+            Json::Array(a) => Json::Array(a.iter().map(Json::last_key_wins).collect()),
+            other => other.clone(),
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Json::Null => "null",
@@ -247,6 +278,18 @@ mod tests {
     fn duplicate_keys_last_wins() {
         let v: Json = serde_json::from_str(r#"{"a":1,"a":2}"#).unwrap();
         assert_eq!(v.get("a"), Some(&Json::Int(2)));
+    }
+
+    #[test]
+    fn last_key_wins_drops_shadowed_members_at_any_depth() {
+        let v: Json = serde_json::from_str(r#"{"a":1,"b":[{"c":1,"c":2}],"a":3}"#).unwrap();
+        assert!(v.has_duplicate_keys());
+        let w = v.last_key_wins();
+        assert!(!w.has_duplicate_keys());
+        let want: Json = serde_json::from_str(r#"{"b":[{"c":2}],"a":3}"#).unwrap();
+        assert_eq!(w, want);
+        let plain: Json = serde_json::from_str(r#"{"a":[{"b":1},{"b":2}]}"#).unwrap();
+        assert!(!plain.has_duplicate_keys());
     }
 
     #[test]

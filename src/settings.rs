@@ -35,7 +35,10 @@ impl Settings {
             epochs: None,
             requests: DEFAULT_REQUESTS,
             few_shot: DEFAULT_FEW_SHOT,
-            severities: Rule::ALL.iter().map(|r| Some(r.default_severity())).collect(),
+            severities: Rule::ALL
+                .iter()
+                .map(|r| Some(r.default_severity()))
+                .collect(),
         }
     }
 

@@ -20,7 +20,11 @@ pub fn distribution(values: &[u64]) -> Option<Distribution> {
     let mut v = values.to_vec();
     v.sort_unstable();
     let n = v.len();
-    let median = if n % 2 == 1 { v[n / 2] as f64 } else { (v[n / 2 - 1] as f64 + v[n / 2] as f64) / 2.0 };
+    let median = if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] as f64 + v[n / 2] as f64) / 2.0
+    };
     let sum: u128 = v.iter().map(|&x| u128::from(x)).sum();
     Some(Distribution {
         min: v[0] as f64,
@@ -44,7 +48,11 @@ fn quantile(v: &[u64], q: f64) -> f64 {
     let (a, b) = (v[lo], v[hi]);
     // Integer difference first, as numpy subtracts in the array's int dtype.
     let d = (b - a) as f64;
-    if t >= 0.5 { b as f64 - d * (1.0 - t) } else { a as f64 + d * t }
+    if t >= 0.5 {
+        b as f64 - d * (1.0 - t)
+    } else {
+        a as f64 + d * t
+    }
 }
 
 /// Equal-width buckets over [min, max] as `(lo, hi inclusive, count)`.
@@ -60,7 +68,9 @@ pub fn histogram(values: &[u64], buckets: usize) -> Vec<(u64, u64, u64)> {
     // Bucket i starts at min + ceil(i·span/b); then value x lands in
     // floor((x-min)·b/span), with no float rounding at the edges.
     let start = |i: u128| min as u128 + (i * span).div_ceil(b);
-    let mut out: Vec<(u64, u64, u64)> = (0..b).map(|i| (start(i) as u64, (start(i + 1) - 1) as u64, 0)).collect();
+    let mut out: Vec<(u64, u64, u64)> = (0..b)
+        .map(|i| (start(i) as u64, (start(i + 1) - 1) as u64, 0))
+        .collect();
     for &x in values {
         let i = (u128::from(x - min) * b / span) as usize;
         out[i].2 += 1;
@@ -101,14 +111,34 @@ mod tests {
     #[test]
     fn single_value() {
         let d = dist(&[5]);
-        assert_eq!(d, Distribution { min: 5.0, p10: 5.0, median: 5.0, mean: 5.0, p90: 5.0, max: 5.0 });
+        assert_eq!(
+            d,
+            Distribution {
+                min: 5.0,
+                p10: 5.0,
+                median: 5.0,
+                mean: 5.0,
+                p90: 5.0,
+                max: 5.0
+            }
+        );
     }
 
     #[test]
     fn quantiles_match_numpy_linear() {
         // Expected values computed with numpy's lerp in IEEE doubles.
         let d = dist(&[4, 2, 3, 1]);
-        assert_eq!(d, Distribution { min: 1.0, p10: 1.3, median: 2.5, mean: 2.5, p90: 3.7, max: 4.0 });
+        assert_eq!(
+            d,
+            Distribution {
+                min: 1.0,
+                p10: 1.3,
+                median: 2.5,
+                mean: 2.5,
+                p90: 3.7,
+                max: 4.0
+            }
+        );
 
         let d = dist(&[1, 2]);
         assert_eq!((d.p10, d.median, d.p90), (1.1, 1.5, 1.9));
@@ -143,7 +173,10 @@ mod tests {
             vec![(0, 1, 2), (2, 3, 2), (4, 5, 2), (6, 7, 2), (8, 9, 2)]
         );
         // Fewer distinct values than buckets: one bucket per value.
-        assert_eq!(histogram(&[1, 3, 3], 10), vec![(1, 1, 1), (2, 2, 0), (3, 3, 2)]);
+        assert_eq!(
+            histogram(&[1, 3, 3], 10),
+            vec![(1, 1, 1), (2, 2, 0), (3, 3, 2)]
+        );
         // Uneven split: widths differ by at most one and cover [min, max].
         let h = histogram(&[10, 20, 11, 15, 19], 3);
         assert_eq!(h, vec![(10, 13, 2), (14, 17, 1), (18, 20, 2)]);
@@ -162,7 +195,10 @@ mod tests {
             }
             for &(lo, hi, count) in &h {
                 assert!(lo <= hi);
-                assert_eq!(count, values.iter().filter(|&&x| lo <= x && x <= hi).count() as u64);
+                assert_eq!(
+                    count,
+                    values.iter().filter(|&&x| lo <= x && x <= hi).count() as u64
+                );
             }
             assert_eq!(h.iter().map(|b| b.2).sum::<u64>(), values.len() as u64);
         }

@@ -203,8 +203,8 @@ fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
             cache.pieces.clear();
             cache.owner = owner;
         }
-        let key = (text.len() >= WHOLE_STRING_MIN)
-            .then(|| xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
+        let key =
+            (text.len() >= WHOLE_STRING_MIN).then(|| xxhash_rust::xxh3::xxh3_128(text.as_bytes()));
         if let Some(k) = key
             && let Some(&n) = cache.whole.get(&k)
         {

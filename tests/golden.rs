@@ -31,7 +31,11 @@ fn golden_cases() {
             .env_remove("NO_COLOR")
             .env_remove("FTLINT_FORMAT")
             .env_remove("GITHUB_STEP_SUMMARY")
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -60,8 +64,16 @@ fn golden_cases() {
             ));
         }
         if code != want_code.trim() {
-            failures.push(format!("{name}: exit code {code}, expected {}", want_code.trim()));
+            failures.push(format!(
+                "{name}: exit code {code}, expected {}",
+                want_code.trim()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} golden case(s) failed:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

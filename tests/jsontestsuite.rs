@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 const CASE_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Rules that say "this is not (one line of) valid JSON".
-const JSON_FAMILY: &[&str] = &["FT001", "FT005", "FT006", "FT007", "FT008", "FT010", "FT011"];
+const JSON_FAMILY: &[&str] = &[
+    "FT001", "FT005", "FT006", "FT007", "FT008", "FT010", "FT011",
+];
 
 /// A temporary folder removed on drop, even when the test fails.
 struct TempDir(PathBuf);
@@ -158,7 +160,9 @@ fn every_case_as_a_whole_file() {
         let lines = bytes.split(|&b| b == b'\n').count() as u64;
         for (code, _, line) in &diags {
             if *line < 1 || *line > lines.max(1) {
-                failures.push(format!("{name}: {code} at line {line}, the file has {lines}"));
+                failures.push(format!(
+                    "{name}: {code} at line {line}, the file has {lines}"
+                ));
             }
         }
         let json_errors: Vec<&(String, String, u64)> = diags
@@ -186,10 +190,9 @@ fn every_case_as_a_whole_file() {
             b'y' => {
                 // Valid JSON: never an invalid-JSON / invalid-UTF-8 / too-deep verdict
                 // (a whole-document shape error, FT006/FT007, is fair: it is JSON, not JSONL).
-                if let Some(bad) = json_errors
-                    .iter()
-                    .find(|(code, _, _)| ["FT001", "FT005", "FT010", "FT011"].contains(&code.as_str()))
-                {
+                if let Some(bad) = json_errors.iter().find(|(code, _, _)| {
+                    ["FT001", "FT005", "FT010", "FT011"].contains(&code.as_str())
+                }) {
                     failures.push(format!("{name}: valid JSON reported as {bad:?}"));
                 }
             }
@@ -197,7 +200,12 @@ fn every_case_as_a_whole_file() {
         }
     }
     eprintln!("slowest case: {} in {:?}", slowest.1, slowest.0);
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Cases that hold a raw newline are JSON documents over several lines; they must be
@@ -229,11 +237,16 @@ fn multiline_cases_are_whole_document_or_line_errors() {
         }
     }
     // A one-line document followed by a newline is simply a one-line file.
-    for name in ["y_structure_trailing_newline.json", "y_number_double_close_to_zero.json"] {
+    for name in [
+        "y_structure_trailing_newline.json",
+        "y_number_double_close_to_zero.json",
+    ] {
         let run = run(&dir.join(name), &tmp.0, &[]).unwrap();
         assert_eq!(run.report["files"][0]["lines"].as_u64(), Some(1), "{name}");
         assert!(
-            diagnostics(&run.report).iter().any(|(c, _, l)| c == "FT012" && *l == 1),
+            diagnostics(&run.report)
+                .iter()
+                .any(|(c, _, l)| c == "FT012" && *l == 1),
             "{name}: a valid non-object line is FT012 record-not-object"
         );
     }
@@ -289,9 +302,15 @@ fn every_single_line_case_as_one_line_of_a_jsonl_file() {
     // (file-level rules such as FT070 point at line 1, a valid record, or at a case).
     let case_lines: std::collections::HashSet<u64> = placed.iter().map(|p| p.1).collect();
     for (code, _, l) in &diags {
-        if !case_lines.contains(l) && !["FT070", "FT071", "FT061", "FT060"].contains(&code.as_str()) {
+        if !case_lines.contains(l) && !["FT070", "FT071", "FT061", "FT060"].contains(&code.as_str())
+        {
             failures.push(format!("{code} on line {l}, which holds a valid record"));
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

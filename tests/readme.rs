@@ -6,12 +6,24 @@ const CI: &str = include_str!("../.ci/run");
 
 #[test]
 fn readme_starts_with_the_two_newcomer_commands() {
-    let block = README.split("```sh").nth(1).expect("a sh block near the top");
+    let block = README
+        .split("```sh")
+        .nth(1)
+        .expect("a sh block near the top");
     let block = block.split("```").next().unwrap();
     let lines: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(lines[0].starts_with("cargo run --release -- check fixtures/"), "{}", lines[0]);
+    assert!(
+        lines[0].starts_with("cargo run --release -- check fixtures/"),
+        "{}",
+        lines[0]
+    );
     let fixture = lines[0].split_whitespace().nth(5).unwrap();
-    assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture).is_file(), "{fixture}");
+    assert!(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(fixture)
+            .is_file(),
+        "{fixture}"
+    );
     assert!(lines[1].starts_with("cargo test"), "{}", lines[1]);
     // README's first block comes before any other section.
     assert!(README.find("```sh").unwrap() < README.find("\n## ").unwrap());
@@ -21,7 +33,9 @@ fn readme_starts_with_the_two_newcomer_commands() {
 fn ci_runs_the_readme_test_command() {
     assert!(CI.lines().any(|l| l.trim().starts_with("cargo test")));
     assert!(CI.contains("cargo fmt --check"));
-    assert!(CI.contains("cargo clippy") && CI.contains("--all-targets") && CI.contains("-D warnings"));
+    assert!(
+        CI.contains("cargo clippy") && CI.contains("--all-targets") && CI.contains("-D warnings")
+    );
 }
 
 #[test]

@@ -45,7 +45,10 @@ fn reference(name: &str) -> Value {
     serde_json::from_str(&text).unwrap()
 }
 
-const CASES: &[(&str, &str)] = &[("cl100k_base", "gpt-3.5-turbo"), ("o200k_base", "gpt-4o-mini")];
+const CASES: &[(&str, &str)] = &[
+    ("cl100k_base", "gpt-3.5-turbo"),
+    ("o200k_base", "gpt-4o-mini"),
+];
 
 fn assert_dataset_equal(path: &Path, reference_name: &str) {
     for &(enc, model) in CASES {
@@ -57,15 +60,46 @@ fn assert_dataset_equal(path: &Path, reference_name: &str) {
             let c = report.cost.as_ref().unwrap();
             let ctx = format!("{reference_name} {enc} {engine:?}");
             assert_eq!(t.encoding, enc);
-            assert_eq!(t.examples, want["n_examples"].as_u64().unwrap(), "{ctx}: examples");
-            assert_eq!(t.total, want["n_tokens_unclamped"].as_u64().unwrap(), "{ctx}: total");
-            assert_eq!(t.billable, want["n_billing_tokens_in_dataset"].as_u64().unwrap(), "{ctx}: billable");
-            assert_eq!(t.over_limit, want["n_too_long"].as_u64().unwrap(), "{ctx}: over limit");
-            assert_eq!(c.epochs, want["n_epochs"].as_u64().unwrap(), "{ctx}: epochs");
-            assert_eq!(c.trained_tokens as u64, want["n_billed_tokens_total"].as_u64().unwrap(), "{ctx}: billed");
+            assert_eq!(
+                t.examples,
+                want["n_examples"].as_u64().unwrap(),
+                "{ctx}: examples"
+            );
+            assert_eq!(
+                t.total,
+                want["n_tokens_unclamped"].as_u64().unwrap(),
+                "{ctx}: total"
+            );
+            assert_eq!(
+                t.billable,
+                want["n_billing_tokens_in_dataset"].as_u64().unwrap(),
+                "{ctx}: billable"
+            );
+            assert_eq!(
+                t.over_limit,
+                want["n_too_long"].as_u64().unwrap(),
+                "{ctx}: over limit"
+            );
+            assert_eq!(
+                c.epochs,
+                want["n_epochs"].as_u64().unwrap(),
+                "{ctx}: epochs"
+            );
+            assert_eq!(
+                c.trained_tokens as u64,
+                want["n_billed_tokens_total"].as_u64().unwrap(),
+                "{ctx}: billed"
+            );
             let d = t.per_example.unwrap();
             let w = &want["distributions"]["num_total_tokens_per_example"];
-            for (k, v) in [("min", d.min), ("p10", d.p10), ("median", d.median), ("mean", d.mean), ("p90", d.p90), ("max", d.max)] {
+            for (k, v) in [
+                ("min", d.min),
+                ("p10", d.p10),
+                ("median", d.median),
+                ("mean", d.mean),
+                ("p90", d.p90),
+                ("max", d.max),
+            ] {
                 assert_eq!(v, w[k].as_f64().unwrap(), "{ctx}: per-example {k}");
             }
             let d = t.messages.unwrap();
@@ -77,12 +111,18 @@ fn assert_dataset_equal(path: &Path, reference_name: &str) {
 
 #[test]
 fn japanese_refusals_equal_the_recipe() {
-    assert_dataset_equal(&root().join("fixtures/japanese_refusals.jsonl"), "japanese_refusals");
+    assert_dataset_equal(
+        &root().join("fixtures/japanese_refusals.jsonl"),
+        "japanese_refusals",
+    );
 }
 
 #[test]
 fn generated_text_only_file_equals_the_recipe() {
-    let clean = generate("clean.jsonl", &["--records", "2000", "--seed", "11", "--invalid-rate", "0"]);
+    let clean = generate(
+        "clean.jsonl",
+        &["--records", "2000", "--seed", "11", "--invalid-rate", "0"],
+    );
     let text = std::fs::read_to_string(&clean).unwrap();
     let text_only: String = text
         .lines()
@@ -98,9 +138,15 @@ fn generated_text_only_file_equals_the_recipe() {
 /// recipe's per-example total, on a file with faulty lines and tool records mixed in.
 #[test]
 fn generated_mixed_file_per_example_equals_the_recipe() {
-    let path = generate("mixed.jsonl", &["--records", "3000", "--seed", "7", "--invalid-rate", "0.05"]);
+    let path = generate(
+        "mixed.jsonl",
+        &["--records", "3000", "--seed", "7", "--invalid-rate", "0.05"],
+    );
     for &(enc, model) in CASES {
-        let text = std::fs::read_to_string(root().join(format!("tests/reference/mixed_{enc}.per_example.txt"))).unwrap();
+        let text = std::fs::read_to_string(
+            root().join(format!("tests/reference/mixed_{enc}.per_example.txt")),
+        )
+        .unwrap();
         let want: HashMap<u64, u64> = text
             .lines()
             .map(|l| {
@@ -114,7 +160,12 @@ fn generated_mixed_file_per_example_equals_the_recipe() {
         let res = check_source(Arc::from("mixed"), source, &s, Some(&tok), Role::Training).unwrap();
         let mut compared = 0;
         for f in res.figures.iter().filter(|f| !f.estimated) {
-            assert_eq!(want.get(&f.line), Some(&u64::from(f.total)), "{enc}: line {}", f.line);
+            assert_eq!(
+                want.get(&f.line),
+                Some(&u64::from(f.total)),
+                "{enc}: line {}",
+                f.line
+            );
             compared += 1;
         }
         // Most of the 3,000 lines are text-only and valid.

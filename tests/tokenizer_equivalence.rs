@@ -58,10 +58,66 @@ fn hand_written() -> Vec<String> {
 /// pre-tokenizer regex treats differently.
 fn fuzz(n: usize) -> Vec<String> {
     const PALETTE: &[&str] = &[
-        "a", "b", "Z", "e", "th", "ing", " ", "  ", "\t", "\n", "\r\n", "\r", "0", "7", "42", "'", "'s", "'LL",
-        ".", ",", "!", "?", "-", "_", "/", "\\", "\"", "{", "}", "(", ")", "<|", "|>", "endoftext", "é", "ß", "ü",
-        "日", "本", "語", "。", "、", "ア", "ー", "😀", "👍🏽", "‍", "🇯", "🇵", "\u{301}", "\u{a0}", "\u{3000}", "Ж",
-        "ا", "ह", "∑", "€", "\u{200b}", "\u{feff}", "\u{1f}",
+        "a",
+        "b",
+        "Z",
+        "e",
+        "th",
+        "ing",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "0",
+        "7",
+        "42",
+        "'",
+        "'s",
+        "'LL",
+        ".",
+        ",",
+        "!",
+        "?",
+        "-",
+        "_",
+        "/",
+        "\\",
+        "\"",
+        "{",
+        "}",
+        "(",
+        ")",
+        "<|",
+        "|>",
+        "endoftext",
+        "é",
+        "ß",
+        "ü",
+        "日",
+        "本",
+        "語",
+        "。",
+        "、",
+        "ア",
+        "ー",
+        "😀",
+        "👍🏽",
+        "‍",
+        "🇯",
+        "🇵",
+        "\u{301}",
+        "\u{a0}",
+        "\u{3000}",
+        "Ж",
+        "ا",
+        "ह",
+        "∑",
+        "€",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{1f}",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = move || {
@@ -74,7 +130,9 @@ fn fuzz(n: usize) -> Vec<String> {
     (0..n)
         .map(|_| {
             let len = (next() % 40) as usize;
-            (0..len).map(|_| PALETTE[(next() % PALETTE.len() as u64) as usize]).collect()
+            (0..len)
+                .map(|_| PALETTE[(next() % PALETTE.len() as u64) as usize])
+                .collect()
         })
         .collect()
 }
@@ -90,7 +148,10 @@ fn fixture_strings() -> Vec<String> {
         }
     }
     let mut out = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))];
+    let mut stack = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures"
+    ))];
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
@@ -116,7 +177,12 @@ fn assert_engines_agree(corpus: &[String], what: &str) {
             let want = reference.count(s);
             assert_eq!(fast.count(s), want, "{what}, {}: {s:?}", enc.name());
             // Second time through the cache.
-            assert_eq!(fast.count(s), want, "{what}, {} (cached): {s:?}", enc.name());
+            assert_eq!(
+                fast.count(s),
+                want,
+                "{what}, {} (cached): {s:?}",
+                enc.name()
+            );
         }
     }
 }
@@ -143,7 +209,10 @@ fn engines_agree_on_whole_generated_records() {
     // Whole JSON lines as text: long, mixed-script strings with many pieces.
     let path = std::env::temp_dir().join(format!("ftlint-tok-{}.jsonl", std::process::id()));
     let status = std::process::Command::new("python3")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/bench/gen_dataset.py"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/bench/gen_dataset.py"
+        ))
         .args(["--records", "1500", "--seed", "3", "--out"])
         .arg(&path)
         .stderr(std::process::Stdio::null())

@@ -70,13 +70,10 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
     check_tool_definitions(rec, c);
 
     let Some(messages) = rec.get("messages") else {
-        let lookalike = fields
-            .iter()
-            .map(|(k, _)| k.as_ref())
-            .find(|k| {
-                let l = k.to_ascii_lowercase();
-                l == "messages" || l == "message" || l == "conversation" || l == "msgs"
-            });
+        let lookalike = fields.iter().map(|(k, _)| k.as_ref()).find(|k| {
+            let l = k.to_ascii_lowercase();
+            l == "messages" || l == "message" || l == "conversation" || l == "msgs"
+        });
         let help = match lookalike {
             Some(k) => format!("rename `{k}` to `messages`"),
             None => "add `\"messages\": [{\"role\": \"user\", \"content\": …}, {\"role\": \"assistant\", \"content\": …}]`".to_string(),
@@ -243,7 +240,9 @@ fn check_message<'r>(
     };
     if !ROLES.contains(&role) {
         let help = match role.trim().to_ascii_lowercase().as_str() {
-            "developer" => "`developer` is not accepted for fine-tuning; use \"system\"".to_string(),
+            "developer" => {
+                "`developer` is not accepted for fine-tuning; use \"system\"".to_string()
+            }
             r if ROLES.contains(&r) => format!("roles are lower-case and exact: use \"{r}\""),
             "human" => "use \"user\"".to_string(),
             "bot" | "model" | "ai" | "gpt" => "use \"assistant\"".to_string(),
@@ -438,8 +437,12 @@ fn check_parts(i: usize, role: &str, parts: &[Json], c: &mut LineCheck) {
         };
         if !ok {
             let allowed = match role {
-                "user" => "{\"type\": \"text\", \"text\": \"…\"} or {\"type\": \"image_url\", \"image_url\": {\"url\": \"…\"}}",
-                "assistant" => "{\"type\": \"text\", \"text\": \"…\"} or {\"type\": \"refusal\", \"refusal\": \"…\"}",
+                "user" => {
+                    "{\"type\": \"text\", \"text\": \"…\"} or {\"type\": \"image_url\", \"image_url\": {\"url\": \"…\"}}"
+                }
+                "assistant" => {
+                    "{\"type\": \"text\", \"text\": \"…\"} or {\"type\": \"refusal\", \"refusal\": \"…\"}"
+                }
                 _ => "{\"type\": \"text\", \"text\": \"…\"}",
             };
             c.at(
@@ -469,12 +472,7 @@ fn check_text(s: &str, at: &[Seg], c: &mut LineCheck) {
     }
 }
 
-fn check_tool_calls<'r>(
-    i: usize,
-    tc: &'r Json,
-    c: &mut LineCheck,
-    call_ids: &mut Vec<&'r str>,
-) {
+fn check_tool_calls<'r>(i: usize, tc: &'r Json, c: &mut LineCheck, call_ids: &mut Vec<&'r str>) {
     let shape = "`tool_calls` is an array of {\"id\": \"…\", \"type\": \"function\", \"function\": {\"name\": \"…\", \"arguments\": \"{…}\"}}";
     let Some(calls) = tc.as_array().filter(|a| !a.is_empty()) else {
         c.at(
@@ -501,14 +499,25 @@ fn check_tool_calls<'r>(
             None
         };
         if let Some(msg) = problem {
-            c.at(Rule::InvalidToolCalls, &at, Target::Value, msg, shape.to_string());
+            c.at(
+                Rule::InvalidToolCalls,
+                &at,
+                Target::Value,
+                msg,
+                shape.to_string(),
+            );
             continue;
         }
         if let Some(Json::Str(id)) = call.get("id") {
             call_ids.push(id);
         }
         at.push(key("function"));
-        check_function_call(&at, call.get("function").unwrap_or(&Json::Null), Rule::InvalidToolCalls, c);
+        check_function_call(
+            &at,
+            call.get("function").unwrap_or(&Json::Null),
+            Rule::InvalidToolCalls,
+            c,
+        );
     }
 }
 
@@ -591,7 +600,10 @@ fn check_tool_definitions(rec: &Json, c: &mut LineCheck) {
                     } else {
                         t.get("function").map_or_else(
                             || Some(format!("tool {} has no `function`", j + 1)),
-                            |f| function_definition_problem(f).map(|p| format!("tool {}: {p}", j + 1)),
+                            |f| {
+                                function_definition_problem(f)
+                                    .map(|p| format!("tool {}: {p}", j + 1))
+                            },
                         )
                     };
                     if let Some(p) = problem {
@@ -608,7 +620,8 @@ fn check_tool_definitions(rec: &Json, c: &mut LineCheck) {
         }
     }
     if let Some(funcs) = rec.get("functions") {
-        let shape = "each function is {\"name\": \"…\", \"description\": \"…\", \"parameters\": {…}}";
+        let shape =
+            "each function is {\"name\": \"…\", \"description\": \"…\", \"parameters\": {…}}";
         match funcs.as_array() {
             None => c.at(
                 Rule::InvalidTools,
@@ -647,7 +660,10 @@ fn check_tool_definitions(rec: &Json, c: &mut LineCheck) {
 
 fn function_definition_problem(f: &Json) -> Option<String> {
     if f.as_object().is_none() {
-        return Some(format!("the definition is {}, not an object", f.type_name()));
+        return Some(format!(
+            "the definition is {}, not an object",
+            f.type_name()
+        ));
     }
     if !matches!(f.get("name"), Some(Json::Str(s)) if !s.is_empty()) {
         return Some("no string `name`".to_string());
