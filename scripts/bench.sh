@@ -30,7 +30,7 @@ run() {
   local best="" rss=""
   for _ in $(seq $reps); do
     /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$@" > /dev/null 2>&1 || true
-    read -r t m < "$DATA/time.txt"
+    read -r t m < <(tail -n 1 "$DATA/time.txt")
     if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
   done
   printf '%-34s %8.2f s %9.1f MB/s %11.0f rec/s %8.1f MB RSS\n' "$name" "$best" \
@@ -55,7 +55,7 @@ if [ "${MEMORY:-0}" = 1 ]; then
   for f in "$small" "$big"; do
     for mode in "" "--lint-only"; do
       /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$bin" check "$f" --format json $mode > /dev/null 2>&1 || true
-      read -r t m < "$DATA/time.txt"
+      read -r t m < <(tail -n 1 "$DATA/time.txt")
       printf 'memory %-32s %-12s %6.2f s %8.1f MB RSS\n' "$(basename "$f")" "${mode:-full}" "$t" "$(awk "BEGIN{print $m/1024}")"
     done
   done

@@ -172,6 +172,10 @@ const WHOLE_STRING_MIN: usize = 64;
 /// Per-thread cache sizes; a full cache is cleared, so memory stays bounded.
 const MAX_WHOLE_STRINGS: usize = 1 << 16;
 const MAX_PIECES: usize = 1 << 20;
+/// Bytes of piece keys a thread may hold before its cache is cleared.
+const MAX_PIECE_BYTES: usize = 16 << 20;
+/// Longer pieces (a run of base64, a pasted blob) seldom repeat: counted directly.
+const MAX_CACHED_PIECE: usize = 1024;
 
 type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
@@ -184,6 +188,7 @@ struct CountCache {
     whole: FxMap<u128, u64>,
     /// A pre-tokenizer piece (a word, a number, a run of punctuation) → its BPE count.
     pieces: FxMap<Box<[u8]>, u32>,
+    piece_bytes: usize,
 }
 
 thread_local! {
@@ -201,6 +206,7 @@ fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
         if cache.owner != owner {
             cache.whole.clear();
             cache.pieces.clear();
+            cache.piece_bytes = 0;
             cache.owner = owner;
         }
         let key =
@@ -210,16 +216,22 @@ fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
         {
             return n;
         }
-        if cache.pieces.len() > MAX_PIECES {
+        if cache.pieces.len() > MAX_PIECES || cache.piece_bytes > MAX_PIECE_BYTES {
             cache.pieces.clear();
+            cache.piece_bytes = 0;
         }
         let mut n = 0u64;
         for piece in tok.split(text) {
             let bytes = piece.as_bytes();
+            if bytes.len() > MAX_CACHED_PIECE {
+                n += tok.bpe.count(bytes) as u64;
+                continue;
+            }
             n += u64::from(match cache.pieces.get(bytes) {
                 Some(&c) => c,
                 None => {
                     let c = tok.bpe.count(bytes) as u32;
+                    cache.piece_bytes += bytes.len();
                     cache.pieces.insert(bytes.into(), c);
                     c
                 }

@@ -45,3 +45,21 @@ fn readme_lists_every_rule() {
         assert!(README.contains(&row), "README rule table lacks {row}");
     }
 }
+
+#[test]
+fn readme_report_is_what_ftlint_prints() {
+    let marker = "$ ftlint check fixtures/japanese_refusals.jsonl\n";
+    let start = README.find(marker).expect("README shows a run") + marker.len();
+    let shown = &README[start..start + README[start..].find("```").unwrap()];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        .args([
+            "check",
+            "fixtures/japanese_refusals.jsonl",
+            "--color",
+            "never",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), shown);
+}

@@ -324,7 +324,7 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     );
     let _ = writeln!(
         out,
-        "  training     {} epochs × {} tokens = {} trained tokens → {} (${}/1M tokens, ${}/1K)",
+        "  training     {} epochs × {} tokens = {} trained tokens → {} (${:.2}/1M tokens = ${}/1K)",
         c.epochs,
         thousands(t.billable),
         thousands(c.trained_tokens as u64),
