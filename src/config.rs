@@ -98,18 +98,8 @@ fn is_pyproject(path: &Path) -> bool {
     path.file_name().is_some_and(|n| n == "pyproject.toml")
 }
 
-/// A one-line TOML error, `path:line:col: message`, the way compilers print them.
 fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
-    let msg = e.message().trim_end();
-    match e.span() {
-        Some(span) => {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("{}:{line}:{col}: invalid config: {msg}", path.display())
-        }
-        None => format!("{}: invalid config: {msg}", path.display()),
-    }
+    crate::models::toml_error(text, &path.display().to_string(), "invalid config: ", e)
 }
 
 /// Reads one config file. `Ok(None)`: a pyproject.toml without `[tool.ftlint]`.

@@ -176,7 +176,7 @@ impl Catalog {
     /// Adds the entries of a catalog file: an existing id is replaced in
     /// place, a new id is appended. Nothing changes if the file has an error.
     pub fn extend_from_toml(&mut self, text: &str, origin: &str) -> Result<(), String> {
-        let raw: RawCatalog = toml::from_str(text).map_err(|e| toml_error(text, origin, &e))?;
+        let raw: RawCatalog = toml::from_str(text).map_err(|e| toml_error(text, origin, "", &e))?;
         let mut incoming = Vec::with_capacity(raw.model.len());
         for r in raw.model {
             let m = r.into_model(origin)?;
@@ -259,18 +259,18 @@ impl Catalog {
     }
 }
 
-/// A one-line TOML error (`origin:line:col: message`); the toml crate's own
-/// rendering spans several lines with a source excerpt.
-fn toml_error(text: &str, origin: &str, e: &toml::de::Error) -> String {
+/// A one-line TOML error (`origin:line:col: WHATmessage`), the way compilers print
+/// them; the toml crate's own rendering spans several lines with a source excerpt.
+pub(crate) fn toml_error(text: &str, origin: &str, what: &str, e: &toml::de::Error) -> String {
     let msg = e.message().trim_end();
     match e.span() {
         Some(span) => {
             let before = &text[..span.start.min(text.len())];
             let line = before.matches('\n').count() + 1;
             let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            format!("{origin}:{line}:{col}: {msg}")
+            format!("{origin}:{line}:{col}: {what}{msg}")
         }
-        None => format!("{origin}: {msg}"),
+        None => format!("{origin}: {what}{msg}"),
     }
 }
 

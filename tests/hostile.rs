@@ -16,40 +16,19 @@
 //! - Control characters in a line are shown as their Unicode control pictures (NUL as
 //!   ␀, ESC as ␛) in snippets, so a hostile file cannot drive the terminal.
 
+mod common;
+use common::TempDir;
+
 use ftlint::models::Encoding;
 use ftlint::tokens::{Engine, Tokenizer};
 use serde_json::Value;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A debug build counting a 50 MB line on a loaded 2-core machine: generous.
 const DEADLINE: Duration = Duration::from_secs(180);
-
-/// A temporary folder removed on drop, even when the test fails.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!("ftlint-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -13,6 +13,9 @@
 //! between valid records; each `n_` line must get its JSON error on exactly its own line,
 //! and no `y_` line may get one.
 
+mod common;
+use common::TempDir;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -25,26 +28,6 @@ const CASE_DEADLINE: Duration = Duration::from_secs(10);
 const JSON_FAMILY: &[&str] = &[
     "FT001", "FT005", "FT006", "FT007", "FT008", "FT010", "FT011",
 ];
-
-/// A temporary folder removed on drop, even when the test fails.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let dir = std::env::temp_dir().join(format!("ftlint-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn suite_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/jsontestsuite/test_parsing");
