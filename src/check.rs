@@ -259,10 +259,15 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
             })],
             crate::locate::Target::Key,
             format!(
-                "example has {} tokens, over {}'s limit of {limit}",
-                tokens.total, settings.model.id
+                "example has {} tokens, over {}'s limit of {}",
+                crate::stats::thousands(tokens.total),
+                settings.model.id,
+                crate::stats::thousands(limit)
             ),
-            format!("it will be truncated to {limit} tokens; shorten or split it"),
+            format!(
+                "it will be truncated to {} tokens; shorten or split it",
+                crate::stats::thousands(limit)
+            ),
         );
     }
     out.figures

@@ -4,6 +4,7 @@
 use super::Report;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::stats::Distribution;
+use crate::stats::thousands;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
@@ -179,24 +180,13 @@ fn sev_mark(s: Severity, color: bool) -> String {
     }
 }
 
-/// 1234567 → "1,234,567".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 fn num(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 {
         thousands(x.round() as u64)
     } else {
-        format!("{x:.1}")
+        // One decimal, with the integer part grouped like the rest: 1,114.4.
+        let tenths = (x * 10.0).round() as u64;
+        format!("{}.{}", thousands(tenths / 10), tenths % 10)
     }
 }
 

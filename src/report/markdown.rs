@@ -6,11 +6,11 @@
 //! are cut, and a note says how many.
 
 use super::Report;
-use super::human::thousands;
 use super::shared::{count, verdict};
 use crate::check::Role;
 use crate::diagnostic::{Diagnostic, Severity, Snippet};
 use crate::rules::Rule;
+use crate::stats::thousands;
 use std::fmt::Write;
 
 /// GitHub's limit on a comment body, in characters.

@@ -44,7 +44,7 @@ fn findings(r: &Report) -> String {
 pub fn count(n: u64, one: &str, many: &str) -> String {
     format!(
         "{} {}",
-        super::human::thousands(n),
+        crate::stats::thousands(n),
         if n == 1 { one } else { many }
     )
 }
