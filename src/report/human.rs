@@ -247,11 +247,15 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         };
         let _ = writeln!(
             out,
-            "  {}{role}: {} lines, {} examples, {} valid",
+            "  {}{role}: {} lines, {} examples, {} valid{}",
             f.path,
             thousands(f.lines),
             thousands(f.examples),
-            thousands(f.valid_examples)
+            thousands(f.valid_examples),
+            f.tokens.map_or(String::new(), |(total, _)| format!(
+                ", {} tokens",
+                thousands(total)
+            ))
         );
     }
     let (Some(t), Some(c)) = (&r.tokens, &r.cost) else {
@@ -288,7 +292,9 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     );
     let _ = writeln!(out, "  per example  {}", dist_line(&t.per_example));
     let _ = writeln!(out, "  trained      {}", dist_line(&t.trained));
-    let _ = writeln!(out, "  messages     {}", dist_line(&t.messages));
+    if t.messages.is_some() {
+        let _ = writeln!(out, "  messages     {}", dist_line(&t.messages));
+    }
     if let (Some(first), Some(last)) = (t.histogram.first(), t.histogram.last()) {
         let _ = writeln!(
             out,

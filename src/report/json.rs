@@ -59,6 +59,7 @@ pub fn to_value(r: &Report) -> Value {
                 "lines": f.lines,
                 "examples": f.examples,
                 "valid_examples": f.valid_examples,
+                "tokens": f.tokens.map(|(total, billable)| json!({"total": total, "billable": billable})),
             })
         })
         .collect();

@@ -31,6 +31,8 @@ pub struct FileSummary {
     pub lines: u64,
     pub examples: u64,
     pub valid_examples: u64,
+    /// This file's valid examples' tokens and billable tokens (None with --lint-only).
+    pub tokens: Option<(u64, u64)>,
 }
 
 pub struct TokenReport {
@@ -81,7 +83,12 @@ impl TokenReport {
             estimated_examples,
             per_example: stats::distribution(&totals),
             trained: stats::distribution(&trained),
-            messages: stats::distribution(&messages),
+            // Legacy prompt/completion records have no messages to describe.
+            messages: if messages.iter().all(|&m| m == 0) {
+                None
+            } else {
+                stats::distribution(&messages)
+            },
             histogram: if totals.is_empty() {
                 Vec::new()
             } else {
@@ -174,6 +181,12 @@ impl Report {
                 lines: r.lines,
                 examples: r.examples,
                 valid_examples: r.valid,
+                tokens: counted.map(|_| {
+                    let limit = settings.model.token_limit;
+                    r.figures.iter().fold((0, 0), |(t, b), f| {
+                        (t + u64::from(f.total), b + u64::from(f.total).min(limit))
+                    })
+                }),
             });
             if role == Role::Training {
                 examples += r.examples;
