@@ -141,19 +141,27 @@ impl Report {
         let (mut examples, mut valid_examples) = (0, 0);
 
         // Leakage: validation examples that are also training examples.
-        let mut train_hashes: Vec<u64> = results
+        // (hash, training file index, line), sorted: the first training copy of a hash
+        // comes first, so the message can name it.
+        let mut train_hashes: Vec<(u64, usize, u64)> = results
             .iter()
-            .filter(|r| r.role == Role::Training)
-            .flat_map(|r| r.hashes.iter().map(|h| h.0))
+            .enumerate()
+            .filter(|(_, r)| r.role == Role::Training)
+            .flat_map(|(i, r)| r.hashes.iter().map(move |&(h, line)| (h, i, line)))
             .collect();
         train_hashes.sort_unstable();
+        let train_paths: Vec<std::sync::Arc<str>> =
+            results.iter().map(|r| r.path.clone()).collect();
         let mut results = results;
         for r in &mut results {
             if r.role == Role::Validation
                 && let Some(severity) = settings.severity(Rule::ValidationOverlap)
             {
                 for &(h, line) in &r.hashes {
-                    if train_hashes.binary_search(&h).is_ok() {
+                    let first = train_hashes.partition_point(|t| t.0 < h);
+                    if let Some(&(_, file, train_line)) =
+                        train_hashes.get(first).filter(|t| t.0 == h)
+                    {
                         r.findings.push(Diagnostic {
                             rule: Rule::ValidationOverlap,
                             severity,
@@ -161,8 +169,10 @@ impl Report {
                             line,
                             column: 1,
                             end_column: 2,
-                            message: "this validation example is also in the training data"
-                                .to_string(),
+                            message: format!(
+                                "this validation example is also in the training data ({}:{train_line})",
+                                train_paths[file]
+                            ),
                             help: "remove it from one of the files, or validation loss will look better than it is".to_string(),
                             snippet: None,
                         });
