@@ -549,44 +549,20 @@ fn a_fifo_is_read_like_a_pipe() {
     assert_eq!(p["tokens"], r["tokens"]);
 }
 
-/// A small deterministic generator, as in `examples/hostile_timing.rs`.
-struct Lcg(u64);
-
-impl Lcg {
-    fn pick(&mut self, alphabet: &[char], bytes: usize) -> String {
-        let mut s = String::with_capacity(bytes + 4);
-        while s.len() < bytes {
-            self.0 = self
-                .0
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            s.push(alphabet[((self.0 >> 33) % alphabet.len() as u64) as usize]);
-        }
-        s
-    }
-}
+/// The same hostile texts `examples/hostile_timing.rs` times.
+#[path = "../examples/hostile_timing.rs"]
+#[allow(dead_code)]
+mod hostile_timing;
 
 /// Texts the pre-tokenizer cannot split, where a BPE can go quadratic. How long they take
 /// is printed by `cargo run --release --example hostile_timing`; here only the counts are
 /// checked, against the reference engine.
 #[test]
 fn hostile_text_counts_equal_the_reference_engine() {
-    let mut rng = Lcg(42);
-    let letters: Vec<char> = ('a'..='z').collect();
-    let base64: Vec<char> = ('A'..='Z')
-        .chain('a'..='z')
-        .chain('0'..='9')
-        .chain(['+', '/'])
+    let texts: Vec<String> = hostile_timing::cases(1)
+        .into_iter()
+        .map(|(_, text)| text)
         .collect();
-    let japanese: Vec<char> = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをんアイウエオカキクケコサシスセソタチツテトナニヌネノ日本語学校先生時間今年会社仕事電車東京大阪天気雨雪花山川海空道手足目耳口心体水火木金土"
-        .chars()
-        .collect();
-    let texts = [
-        rng.pick(&letters, 512 * 1024),
-        rng.pick(&base64, 1024 * 1024),
-        "-".repeat(100 * 1024),
-        rng.pick(&japanese, 5 * 1024 * 1024),
-    ];
     let tmp = TempDir::new("hostile-text");
     let hostile = tmp.path("hostile.jsonl");
     let plain = tmp.path("plain.jsonl");
