@@ -195,7 +195,10 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         );
         return;
     }
-    if c.enabled(Rule::DuplicateKey) {
+    // One walk tells whether any object repeats a key; only then are the repeats
+    // located for FT013 and the record reduced to what the provider reads.
+    let duplicate_keys = rec.has_duplicate_keys();
+    if duplicate_keys && c.enabled(Rule::DuplicateKey) {
         check_duplicate_keys(&rec, &mut Vec::new(), &mut c);
     }
     let format = Format::detect(&rec);
@@ -233,7 +236,7 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     // The counters walk an object's members; with a key given twice they would count
     // the value the provider drops too (FT013). Count the record as it is read.
     let deduped;
-    let rec = if rec.has_duplicate_keys() {
+    let rec = if duplicate_keys {
         deduped = rec.last_key_wins();
         &deduped
     } else {

@@ -64,10 +64,6 @@ impl Findings {
             self.diags.truncate(cap);
         }
     }
-
-    pub fn total(&self) -> u64 {
-        self.errors + self.warnings
-    }
 }
 
 /// The checks of one line report here.
