@@ -17,7 +17,7 @@
 
 use ftlint::check::{Role, check_source};
 use ftlint::input::Source;
-use ftlint::models::{Catalog, DEFAULT_MODEL, Encoding};
+use ftlint::models::Encoding;
 use ftlint::settings::Settings;
 use ftlint::tokens::{Engine, Tokenizer};
 use std::sync::Arc;
@@ -90,8 +90,7 @@ fn main() {
             .map_or(60.0, |s| s.parse().expect("BUDGET_SECS")),
     );
     let scale: usize = args.get(2).map_or(1, |s| s.parse().expect("SCALE"));
-    let model = Catalog::builtin().resolve(DEFAULT_MODEL).unwrap().clone();
-    let settings = Settings::new(model);
+    let settings = Settings::for_model("openai", None).unwrap();
     println!(
         "{:<30} {:>9} {:>11} {:>12} {:>12} {:>14}  engines agree",
         "case", "bytes", "tokens", "bpe count", "tiktoken", "ftlint record"
@@ -104,7 +103,7 @@ fn main() {
         let record = format!(
             r#"{{"messages":[{{"role":"user","content":"hi"}},{{"role":"assistant","content":"{text}"}}]}}"#
         );
-        let tok = Tokenizer::new(Engine::Bpe, settings.model.encoding);
+        let tok = Tokenizer::new(Engine::Bpe, settings.model.encoding().unwrap());
         let start = Instant::now();
         let res = check_source(
             Arc::from("hostile"),

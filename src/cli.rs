@@ -4,6 +4,7 @@
 //! `default_value` cannot tell "given" from "default", and a given flag must beat the
 //! config while a default must not. Defaults are applied after merging (`config.rs`).
 
+use crate::models::Method;
 use crate::tokens::Engine;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -32,11 +33,14 @@ pub enum Command {
         #[arg(long, conflicts_with = "code")]
         all: bool,
     },
-    /// Print the model catalog: encodings, limits, prices and their dates.
+    /// Print a provider's models: tokenizers, limits, methods, prices and their dates.
     Models {
         /// Add or override models from this TOML file (same format as the built-in catalog).
         #[arg(long, value_name = "FILE")]
         models: Option<PathBuf>,
+        /// The provider whose models to list. [default: openai]
+        #[arg(long, value_name = "ID", default_value = "openai")]
+        provider: String,
     },
     /// Print the resolved settings (config file found, flags merged) and exit.
     Config(ConfigArgs),
@@ -77,6 +81,15 @@ pub struct SettingsArgs {
     /// Add or override models from this TOML file.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
+
+    /// Provider whose rules, limits, models and prices apply: openai, azure, together,
+    /// fireworks, mistral, or a profile file (*.toml). [default: openai]
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+
+    /// Training method of the job: sft or dpo. [default: from the file's records]
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
 
     /// Output format. [default: human]
     #[arg(

@@ -25,12 +25,13 @@
 //! ```
 //!
 //! Extra models can also be written inline as `[[model]]` tables (the format of
-//! models.toml). TOML cannot hold `model = "…"` beside `[[model]]` tables, so a config
+//! providers/*.toml). TOML cannot hold `model = "…"` beside `[[model]]` tables, so a config
 //! that defines a model and also picks one writes its tables as `[[models]]`.
 
 use crate::cli::{OutputFormat, SettingsArgs};
 use crate::diagnostic::Severity;
-use crate::models::{self, Catalog};
+use crate::models::{Catalog, Method};
+use crate::providers::Provider;
 use crate::rules::Rule;
 use crate::settings::Settings;
 use crate::tokens::Engine;
@@ -81,6 +82,10 @@ pub struct Config {
     pub lint_only: Option<bool>,
     pub tokenizer: Option<String>,
     pub format: Option<String>,
+    /// A provider id (`openai`, `azure`, `together`, `fireworks`, `mistral`).
+    pub provider: Option<String>,
+    /// `sft` or `dpo`.
+    pub method: Option<String>,
 }
 
 /// `pyproject.toml`: only `[tool.ftlint]` is ours; every other key is someone else's.
@@ -171,7 +176,7 @@ fn parse_rules(list: &[String], origin: &str) -> Result<Vec<Rule>, String> {
         .collect()
 }
 
-/// `[[model]]` tables as a models.toml text, so the catalog validates them as it does a file.
+/// `[[model]]` tables as a models file text, so the catalog validates them as it does a file.
 fn inline_models(
     tables: &[toml::Value],
     origin: &str,
@@ -197,8 +202,7 @@ fn inline_models(
 }
 
 fn read_models_file(path: &Path, catalog: &mut Catalog) -> Result<(), String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read models file: {e}", path.display()))?;
+    let text = crate::providers::read_small_file(path).map_err(|e| format!("models file {e}"))?;
     catalog.extend_from_toml(&text, &path.display().to_string())
 }
 
@@ -226,8 +230,15 @@ pub fn resolve(args: &SettingsArgs, files: &[String]) -> Result<Resolved, String
         .map(Path::to_path_buf)
         .unwrap_or_default();
 
-    // Catalog: built-in, then the config's models, then --models (the last word wins).
-    let mut catalog = Catalog::builtin();
+    let provider = match (&args.provider, &config.provider) {
+        (Some(id), _) => Provider::load(id)?,
+        (None, Some(id)) => {
+            Provider::builtin(id).map_err(|e| format!("{origin}`provider`: {e}"))?
+        }
+        (None, None) => Provider::builtin(crate::providers::DEFAULT_PROVIDER)?,
+    };
+    // Catalog: the provider's, then the config's models, then --models (the last word wins).
+    let mut catalog = provider.catalog.clone();
     let mut model_sources = Vec::new();
     let mut config_model: Option<String> = None;
     match &config.models {
@@ -272,11 +283,22 @@ pub fn resolve(args: &SettingsArgs, files: &[String]) -> Result<Resolved, String
         (None, Some(name)) => catalog
             .resolve(name)
             .map_err(|e| format!("{origin}`model`: {e}"))?,
-        (None, None) => catalog.resolve(models::DEFAULT_MODEL)?,
+        (None, None) => catalog.resolve(&provider.default_model)?,
     }
     .clone();
 
-    let mut settings = Settings::new(model);
+    let method =
+        match (args.method, &config.method) {
+            (Some(m), _) => Some(m),
+            (None, Some(name)) => Some(Method::from_str(name, true).map_err(|_| {
+                format!("{origin}unknown method `{name}` (expected `sft` or `dpo`)")
+            })?),
+            (None, None) => None,
+        };
+    let mut provider = provider;
+    provider.catalog = catalog;
+    let mut settings = Settings::new(std::sync::Arc::new(provider), model);
+    settings.method = method;
     settings.lint_only = args.lint_only || config.lint_only.unwrap_or(false);
     settings.deny_warnings = args.deny_warnings || config.deny_warnings.unwrap_or(false);
     settings.engine = match (args.tokenizer, &config.tokenizer) {
@@ -375,6 +397,10 @@ pub fn render(r: &Resolved) -> String {
         );
     }
     let _ = writeln!(out, "format = {}", toml_str(r.format.name()));
+    let _ = writeln!(out, "provider = {}", toml_str(&s.provider.id));
+    if let Some(m) = s.method {
+        let _ = writeln!(out, "method = {}", toml_str(m.as_str()));
+    }
     let _ = writeln!(
         out,
         "model = {}  # prices as of {}",

@@ -1,7 +1,8 @@
 //! Training and usage cost. Money is exact integer pico-dollars and is
 //! rounded only when formatted, so totals never drift with float error.
 
-use crate::models::{Model, Price};
+use crate::models::{Method, Model, Price};
+use crate::providers::EpochsRule;
 
 // The provider's default-epochs heuristic (OpenAI fine-tuning, as published
 // in its data-preparation cookbook): aim for 100..=25,000 examples seen.
@@ -99,6 +100,9 @@ pub struct CostInput {
     pub requests: u64,
     /// Examples the base model would need in its prompt instead of tuning.
     pub few_shot: u64,
+    pub method: Method,
+    /// How the provider picks epochs when `epochs` is None.
+    pub epochs_rule: EpochsRule,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -107,8 +111,9 @@ pub struct CostReport {
     /// epochs × billable tokens.
     pub trained_tokens: u128,
     pub training: Money,
-    pub usage: Usage,
-    pub few_shot: FewShot,
+    /// None when the model's usage prices are not known.
+    pub usage: Option<Usage>,
+    pub few_shot: Option<FewShot>,
 }
 
 /// The same `requests` served by the tuned model and by its base model.
@@ -141,39 +146,59 @@ fn round_tokens(tokens: f64) -> u128 {
 }
 
 pub fn compute(input: &CostInput, model: &Model) -> CostReport {
-    let epochs = input
-        .epochs
-        .unwrap_or_else(|| default_epochs(input.n_examples));
+    let epochs = input.epochs.unwrap_or(match input.epochs_rule {
+        EpochsRule::OpenAiAuto => default_epochs(input.n_examples),
+        EpochsRule::Fixed(n) => n,
+    });
     let trained_tokens = u128::from(epochs) * u128::from(input.billable_tokens);
-    let training = price_tokens(trained_tokens, model.training);
+    let training = price_tokens(trained_tokens, model.training_price(input.method));
+    let (usage, few_shot) = match (
+        model.fine_tuned_input,
+        model.fine_tuned_output,
+        model.base_input,
+        model.base_output,
+    ) {
+        (Some(ti), Some(to), Some(bi), Some(bo)) => {
+            let (u, f) = usage_and_few_shot(input, training, [ti, to, bi, bo]);
+            (Some(u), Some(f))
+        }
+        _ => (None, None),
+    };
+    CostReport {
+        epochs,
+        trained_tokens,
+        training,
+        usage,
+        few_shot,
+    }
+}
 
+/// The usage projection and the few-shot break-even, from the tuned model's and the
+/// base model's input and output prices.
+fn usage_and_few_shot(input: &CostInput, training: Money, prices: [Price; 4]) -> (Usage, FewShot) {
+    let [tuned_in, tuned_out, base_in, base_out] = prices;
     let requests = input.requests as f64;
     let prompt = round_tokens(input.prompt_tokens_mean * requests);
     let completion = round_tokens(input.completion_tokens_mean * requests);
-    let fine_tuned = price_tokens(prompt, model.fine_tuned_input)
-        + price_tokens(completion, model.fine_tuned_output);
-    let base = price_tokens(prompt, model.base_input) + price_tokens(completion, model.base_output);
+    let fine_tuned = price_tokens(prompt, tuned_in) + price_tokens(completion, tuned_out);
+    let base = price_tokens(prompt, base_in) + price_tokens(completion, base_out);
     let ratio = (base.0 != 0).then(|| fine_tuned.0 as f64 / base.0 as f64);
 
     let k = input.few_shot;
     let base_prompt = round_tokens(input.prompt_tokens_mean + k as f64 * input.example_tokens_mean);
     let tuned_prompt = round_tokens(input.prompt_tokens_mean);
     let completion_per_request = round_tokens(input.completion_tokens_mean);
-    let base_per_request = price_tokens(base_prompt, model.base_input)
-        + price_tokens(completion_per_request, model.base_output);
-    let fine_tuned_per_request = price_tokens(tuned_prompt, model.fine_tuned_input)
-        + price_tokens(completion_per_request, model.fine_tuned_output);
+    let base_per_request =
+        price_tokens(base_prompt, base_in) + price_tokens(completion_per_request, base_out);
+    let fine_tuned_per_request =
+        price_tokens(tuned_prompt, tuned_in) + price_tokens(completion_per_request, tuned_out);
     let break_even_requests = (base_per_request > fine_tuned_per_request).then(|| {
         let saving = base_per_request.0 - fine_tuned_per_request.0;
         let n = training.0.div_ceil(saving).max(1);
         u64::try_from(n).unwrap_or(u64::MAX)
     });
-
-    CostReport {
-        epochs,
-        trained_tokens,
-        training,
-        usage: Usage {
+    (
+        Usage {
             requests: input.requests,
             prompt_tokens_mean: input.prompt_tokens_mean,
             completion_tokens_mean: input.completion_tokens_mean,
@@ -181,13 +206,13 @@ pub fn compute(input: &CostInput, model: &Model) -> CostReport {
             base,
             ratio,
         },
-        few_shot: FewShot {
+        FewShot {
             k,
             base_per_request,
             fine_tuned_per_request,
             break_even_requests,
         },
-    }
+    )
 }
 
 #[cfg(test)]
@@ -209,6 +234,8 @@ mod tests {
             example_tokens_mean: 400.0,
             requests: 1000,
             few_shot: 3,
+            method: Method::Sft,
+            epochs_rule: EpochsRule::OpenAiAuto,
         }
     }
 
@@ -298,9 +325,19 @@ mod tests {
             );
             let pt = (p * req as f64).round() as u128;
             let ct = (c * req as f64).round() as u128;
-            assert_eq!(r.usage.fine_tuned, Money(pt * 12_000_000 + ct * 16_000_000));
-            assert_eq!(r.usage.base, Money(pt * 1_500_000 + ct * 2_000_000));
-            assert_eq!(r.usage.ratio, Some(8.0), "p = {p}, c = {c}");
+            assert_eq!(
+                r.usage.as_ref().unwrap().fine_tuned,
+                Money(pt * 12_000_000 + ct * 16_000_000)
+            );
+            assert_eq!(
+                r.usage.as_ref().unwrap().base,
+                Money(pt * 1_500_000 + ct * 2_000_000)
+            );
+            assert_eq!(
+                r.usage.as_ref().unwrap().ratio,
+                Some(8.0),
+                "p = {p}, c = {c}"
+            );
         }
     }
 
@@ -314,8 +351,8 @@ mod tests {
             },
             &model("gpt-4o"),
         );
-        assert_eq!(r.usage.base, Money(0));
-        assert_eq!(r.usage.ratio, None);
+        assert_eq!(r.usage.as_ref().unwrap().base, Money(0));
+        assert_eq!(r.usage.as_ref().unwrap().ratio, None);
     }
 
     #[test]
@@ -323,20 +360,20 @@ mod tests {
         let m = model("gpt-4o-mini");
         let r = compute(&input(), &m);
         // Base: (300 + 3×400) prompt tokens; tuned: 300.
-        assert_eq!(r.few_shot.k, 3);
+        assert_eq!(r.few_shot.as_ref().unwrap().k, 3);
         assert_eq!(
-            r.few_shot.base_per_request,
+            r.few_shot.as_ref().unwrap().base_per_request,
             Money(1500 * 150_000 + 100 * 600_000)
         );
         assert_eq!(
-            r.few_shot.fine_tuned_per_request,
+            r.few_shot.as_ref().unwrap().fine_tuned_per_request,
             Money(300 * 300_000 + 100 * 1_200_000)
         );
         let training = r.training.0; // 8 epochs × 10,000 × $3/1M
         assert_eq!(training, 80_000 * 3_000_000);
         let saving = 285_000_000 - 210_000_000;
         let n = training.div_ceil(saving) as u64;
-        assert_eq!(r.few_shot.break_even_requests, Some(n));
+        assert_eq!(r.few_shot.as_ref().unwrap().break_even_requests, Some(n));
         // n requests pay for training, n - 1 do not.
         let cost_tuned = |n: u128| training + n * 210_000_000;
         assert!(cost_tuned(u128::from(n)) <= u128::from(n) * 285_000_000);
@@ -347,8 +384,11 @@ mod tests {
     fn few_shot_never_breaks_even_when_tuned_costs_more() {
         // gpt-3.5-turbo-0613 tuned usage is 8× base: 3 shots do not make up for it.
         let r = compute(&input(), &model("gpt-3.5-turbo"));
-        assert!(r.few_shot.fine_tuned_per_request >= r.few_shot.base_per_request);
-        assert_eq!(r.few_shot.break_even_requests, None);
+        assert!(
+            r.few_shot.as_ref().unwrap().fine_tuned_per_request
+                >= r.few_shot.as_ref().unwrap().base_per_request
+        );
+        assert_eq!(r.few_shot.as_ref().unwrap().break_even_requests, None);
         // Equal per-request cost never breaks even either.
         let r = compute(
             &CostInput {
@@ -357,7 +397,7 @@ mod tests {
             },
             &model("gpt-4o-mini"),
         );
-        assert_eq!(r.few_shot.break_even_requests, None);
+        assert_eq!(r.few_shot.as_ref().unwrap().break_even_requests, None);
     }
 
     #[test]
@@ -370,7 +410,7 @@ mod tests {
             &model("gpt-4o-mini"),
         );
         assert_eq!(r.training, Money(0));
-        assert_eq!(r.few_shot.break_even_requests, Some(1));
+        assert_eq!(r.few_shot.as_ref().unwrap().break_even_requests, Some(1));
     }
 
     #[test]
@@ -383,7 +423,7 @@ mod tests {
             },
             &model("gpt-4o"),
         );
-        assert_eq!(r.usage.fine_tuned, Money(0));
+        assert_eq!(r.usage.as_ref().unwrap().fine_tuned, Money(0));
     }
 
     #[test]

@@ -1,25 +1,7 @@
-//! Diagnostic and Severity: what a check found, independent of any renderer.
+//! Diagnostic: what a check found, independent of any renderer.
 
-use crate::rules::Rule;
+pub use crate::registry::{Rule, Severity};
 use std::sync::Arc;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The provider would reject the file or the record.
-    Error,
-    /// Accepted, but likely a mistake or a waste of money.
-    Warning,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        }
-    }
-}
 
 /// A window of the offending line, so a renderer never needs the file.
 #[derive(Clone, Debug, PartialEq)]

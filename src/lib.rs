@@ -10,10 +10,14 @@ pub mod cli;
 pub mod config;
 pub mod cost;
 pub mod diagnostic;
+pub mod formats;
+pub mod image;
 pub mod input;
 pub mod locate;
 pub mod models;
+pub mod providers;
 pub mod record;
+pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod settings;
@@ -52,8 +56,10 @@ pub fn run_with_progress(
     no_mmap: bool,
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Report {
-    let tokenizer = (!settings.lint_only)
-        .then(|| tokens::Tokenizer::new(settings.engine, settings.model.encoding));
+    let tokenizer = match (settings.lint_only, settings.model.encoding()) {
+        (false, Some(encoding)) => Some(tokens::Tokenizer::new(settings.engine, encoding)),
+        _ => None,
+    };
     let mut results = Vec::new();
     let mut errors = Vec::new();
     let jobs = files
@@ -84,5 +90,12 @@ pub fn run_with_progress(
     let counted = tokenizer
         .as_ref()
         .map(|t| (t.encoding().name(), t.engine().as_str()));
-    Report::build(results, errors, settings, counted)
+    let uncounted = match (&settings.model.tokenizer, settings.lint_only) {
+        (models::TokenizerSpec::HuggingFace(repo), false) => Some(format!(
+            "{} counts with its own tokenizer and chat template (Hugging Face `{repo}`), which this build of ftlint cannot load yet; linting is complete",
+            settings.model.id
+        )),
+        _ => None,
+    };
+    Report::build(results, errors, settings, counted, uncounted)
 }

@@ -3,7 +3,7 @@
 use clap::Parser;
 use ftlint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, SettingsArgs};
 use ftlint::config::{self, Resolved};
-use ftlint::models::Catalog;
+use ftlint::providers::Provider;
 use ftlint::report::{self, Report, human::HumanOptions};
 use ftlint::rules::Rule;
 use std::io::{IsTerminal, Write};
@@ -64,22 +64,19 @@ fn run(cli: Cli) -> Result<u8, String> {
             write_stdout(&out);
             Ok(0)
         }
-        Command::Models { models } => {
-            let catalog = load_catalog(models.as_deref())?;
-            write_stdout(&ftlint::models::render_catalog(&catalog));
+        Command::Models { models, provider } => {
+            let mut provider = Provider::load(&provider)?;
+            if let Some(p) = models.as_deref() {
+                let text = ftlint::providers::read_small_file(p)
+                    .map_err(|e| format!("models file {e}"))?;
+                provider
+                    .catalog
+                    .extend_from_toml(&text, &p.display().to_string())?;
+            }
+            write_stdout(&ftlint::providers::render_catalog(&provider, &|_| None));
             Ok(0)
         }
     }
-}
-
-fn load_catalog(extra: Option<&std::path::Path>) -> Result<Catalog, String> {
-    let mut catalog = Catalog::builtin();
-    if let Some(p) = extra {
-        let text = std::fs::read_to_string(p)
-            .map_err(|e| format!("{}: cannot read models file: {e}", p.display()))?;
-        catalog.extend_from_toml(&text, &p.display().to_string())?;
-    }
-    Ok(catalog)
 }
 
 fn check(args: CheckArgs) -> Result<u8, String> {

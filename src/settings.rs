@@ -1,13 +1,17 @@
 //! The resolved settings of one run: flags and config merged, model resolved.
 
-use crate::diagnostic::Severity;
-use crate::models::Model;
-use crate::rules::Rule;
+use crate::models::{Method, Model};
+use crate::providers::Provider;
+use crate::registry::{Rule, Severity};
 use crate::tokens::Engine;
+use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
+    pub provider: Arc<Provider>,
     pub model: Model,
+    /// The training method asked for; None: the file's records decide.
+    pub method: Option<Method>,
     pub lint_only: bool,
     pub engine: Engine,
     /// Diagnostics kept for display; 0 keeps all. Every finding is counted regardless.
@@ -25,9 +29,16 @@ pub const DEFAULT_REQUESTS: u64 = 1000;
 pub const DEFAULT_FEW_SHOT: u64 = 3;
 
 impl Settings {
-    pub fn new(model: Model) -> Settings {
+    /// Settings for `model` at `provider`, with the provider's default severities.
+    pub fn new(provider: Arc<Provider>, model: Model) -> Settings {
         Settings {
+            severities: Rule::ALL
+                .iter()
+                .map(|r| provider.default_severity(*r))
+                .collect(),
+            provider,
             model,
+            method: None,
             lint_only: false,
             engine: Engine::Bpe,
             max_diagnostics: DEFAULT_MAX_DIAGNOSTICS,
@@ -35,11 +46,18 @@ impl Settings {
             epochs: None,
             requests: DEFAULT_REQUESTS,
             few_shot: DEFAULT_FEW_SHOT,
-            severities: Rule::ALL
-                .iter()
-                .map(|r| Some(r.default_severity()))
-                .collect(),
         }
+    }
+
+    /// Settings for `model` (its default when None) at a built-in provider, as a run
+    /// without flags or config would have them.
+    pub fn for_model(provider: &str, model: Option<&str>) -> Result<Settings, String> {
+        let p = Provider::builtin(provider)?;
+        let m = p
+            .catalog
+            .resolve(model.unwrap_or(&p.default_model))?
+            .clone();
+        Ok(Settings::new(Arc::new(p), m))
     }
 
     pub fn severity(&self, rule: Rule) -> Option<Severity> {
@@ -51,7 +69,14 @@ impl Settings {
     pub fn select_rules(&mut self, select: &[Rule], ignore: &[Rule]) {
         for r in Rule::ALL {
             let on = (select.is_empty() || select.contains(r)) && !ignore.contains(r);
-            self.severities[*r as usize] = on.then(|| r.default_severity());
+            // A rule the provider turns off still runs when named in --select.
+            self.severities[*r as usize] = if on {
+                self.provider
+                    .default_severity(*r)
+                    .or_else(|| select.contains(r).then(|| r.default_severity()))
+            } else {
+                None
+            };
         }
     }
 

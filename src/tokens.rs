@@ -359,8 +359,45 @@ fn count_function_call(tok: &Tokenizer, f: &Json) -> u64 {
         .sum()
 }
 
-/// Legacy prompt/completion: the two texts, no chat framing.
-pub fn count_legacy(tok: &Tokenizer, record: &Json) -> ExampleTokens {
+/// A preference pair: the input conversation as a chat example (with its tools and the
+/// reply priming), plus each output message with the per-message framing. Both replies
+/// are trained on; the preferred one is the completion a request would get.
+pub fn count_preference(tok: &Tokenizer, record: &Json) -> ExampleTokens {
+    let input = record.get("input").unwrap_or(&Json::Null);
+    let mut t = count_chat(tok, input);
+    // count_chat gives the input's last assistant turn as the completion; an input
+    // awaits its reply, so everything in it is prompt.
+    t.prompt = t.total;
+    t.trained = 0;
+    t.completion = 0;
+    for (i, key) in ["preferred_output", "non_preferred_output"]
+        .iter()
+        .enumerate()
+    {
+        let Some(msg) = record
+            .get(key)
+            .and_then(Json::as_array)
+            .and_then(|a| a.first())
+        else {
+            continue;
+        };
+        let reply = count_chat(
+            tok,
+            &Json::Object(vec![("messages".into(), Json::Array(vec![msg.clone()]))]),
+        );
+        // The reply's own framing, without a second reply priming.
+        t.total += reply.total - REPLY_PRIMING;
+        t.trained += reply.completion;
+        t.estimated |= reply.estimated;
+        if i == 0 {
+            t.completion = reply.completion;
+        }
+    }
+    t
+}
+
+/// Prompt/completion: the two texts, no chat framing.
+pub fn count_prompt_completion(tok: &Tokenizer, record: &Json) -> ExampleTokens {
     let p = record
         .get("prompt")
         .and_then(Json::as_str)

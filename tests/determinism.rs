@@ -245,8 +245,8 @@ fn output_does_not_depend_on_threads_or_reading() {
         "findings stop at line {last_line} of {lines}"
     );
     for code in [
-        "FT001", "FT003", "FT004", "FT010", "FT014", "FT024", "FT030", "FT052", "FT057", "FT060",
-        "FT061", "FT071",
+        "FT001", "FT003", "FT004", "FT010", "FT014", "FT024", "FT030", "FT052", "FT057", "FT061",
+        "FT071",
     ] {
         assert!(
             doc["summary"]["by_rule"][code]

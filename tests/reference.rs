@@ -4,7 +4,6 @@
 //! files themselves are regenerated here with the deterministic generator.
 
 use ftlint::check::{Role, check_source};
-use ftlint::models::Catalog;
 use ftlint::settings::Settings;
 use ftlint::tokens::{Engine, Tokenizer};
 use serde_json::Value;
@@ -34,7 +33,7 @@ fn generate(name: &str, args: &[&str]) -> PathBuf {
 }
 
 fn settings(model: &str, engine: Engine) -> Settings {
-    let mut s = Settings::new(Catalog::builtin().resolve(model).unwrap().clone());
+    let mut s = Settings::for_model("openai", Some(model)).unwrap();
     s.engine = engine;
     s.max_diagnostics = 0;
     s
@@ -155,7 +154,7 @@ fn generated_mixed_file_per_example_equals_the_recipe() {
             })
             .collect();
         let s = settings(model, Engine::Bpe);
-        let tok = Tokenizer::new(s.engine, s.model.encoding);
+        let tok = Tokenizer::new(s.engine, s.model.encoding().unwrap());
         let source = ftlint::input::open(&path.to_string_lossy(), false).unwrap();
         let res = check_source(Arc::from("mixed"), source, &s, Some(&tok), Role::Training).unwrap();
         let mut compared = 0;

@@ -16,6 +16,18 @@ use std::process::Command;
 const EXTRA_ARGS: &[(&str, &[&str])] = &[
     // Prompt/completion records are only checked as such for a legacy model.
     ("FT062", &["--model", "babbage-002"]),
+    ("FT058", &["--provider", "fireworks"]),
+    ("FT059", &["--provider", "together"]),
+    ("FT063", &["--model", "gpt-4.1-mini"]),
+    ("FT064", &["--model", "gpt-4.1-mini"]),
+    ("FT065", &["--method", "dpo", "--model", "gpt-4.1-mini"]),
+    ("FT067", &["--provider", "together"]),
+    (
+        "FT074",
+        &["--provider", "fixtures/providers/tiny_upload_limit.toml"],
+    ),
+    ("FT080", &["--model", "gpt-4o-2024-08-06"]),
+    ("FT081", &["--model", "gpt-4o-2024-08-06"]),
     (
         "FT072",
         &[
@@ -37,6 +49,9 @@ const INCIDENTAL: &[(&str, &[&str])] = &[
     ("FT060", &["FT070"]),
     // The odd prompt/completion record in a chat file is also legacy format for the model.
     ("FT061", &["FT060"]),
+    // Records the job cannot take are not valid examples: fewer than 10 remain.
+    ("FT065", &["FT070"]),
+    ("FT066", &["FT070"]),
 ];
 
 fn root() -> &'static Path {
@@ -178,7 +193,24 @@ fn valid_fixtures_have_no_diagnostics() {
     let cases: &[&[&str]] = &[
         &["fixtures/valid_tool_calling.jsonl"],
         &["fixtures/valid_weighted_multiturn.jsonl"],
-        &["fixtures/valid_content_parts.jsonl"],
+        // Images need a model with vision fine-tuning.
+        &[
+            "fixtures/valid_content_parts.jsonl",
+            "--model",
+            "gpt-4o-2024-08-06",
+        ],
+        &["fixtures/valid_preference.jsonl", "--model", "gpt-4.1-mini"],
+        &["fixtures/valid_preference.jsonl", "--provider", "together"],
+        &[
+            "fixtures/valid_text_together.jsonl",
+            "--provider",
+            "together",
+        ],
+        &[
+            "fixtures/valid_vision_data_urls.jsonl",
+            "--model",
+            "gpt-4o-2024-08-06",
+        ],
         &["fixtures/japanese_refusals.jsonl"],
         &[
             "fixtures/legacy_prompt_completion_valid.jsonl",

@@ -259,6 +259,9 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         );
     }
     let (Some(t), Some(c)) = (&r.tokens, &r.cost) else {
+        if let Some(why) = &r.uncounted {
+            let _ = writeln!(out, "\nTokens and cost: not available: {why}");
+        }
         return;
     };
     if r.files.is_empty() {
@@ -328,21 +331,27 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         r.training_usd_per_million,
         r.training_usd_per_million / 1000.0
     );
-    let ratio = c
-        .usage
+    let (Some(u), Some(fs)) = (&c.usage, &c.few_shot) else {
+        let _ = writeln!(
+            out,
+            "  usage        not projected: {} lists no usage prices for {}",
+            r.provider_name, r.model_id
+        );
+        return;
+    };
+    let ratio = u
         .ratio
         .map_or(String::new(), |x| format!(" ({x:.1}× the base model)"));
     let _ = writeln!(
         out,
         "  usage        {} requests (mean {} prompt + {} completion tokens): tuned {} vs base {}{}",
-        thousands(c.usage.requests),
-        num(c.usage.prompt_tokens_mean),
-        num(c.usage.completion_tokens_mean),
-        c.usage.fine_tuned.format_usd(),
-        c.usage.base.format_usd(),
+        thousands(u.requests),
+        num(u.prompt_tokens_mean),
+        num(u.completion_tokens_mean),
+        u.fine_tuned.format_usd(),
+        u.base.format_usd(),
         ratio
     );
-    let fs = &c.few_shot;
     let verdict = match fs.break_even_requests {
         Some(n) => format!("fine-tuning pays off after {} requests", thousands(n)),
         None => "fine-tuning never pays off on price alone".to_string(),

@@ -55,7 +55,7 @@ pub fn to_value(r: &Report) -> Value {
             json!({
                 "path": f.path,
                 "role": match f.role { crate::check::Role::Training => "training", crate::check::Role::Validation => "validation" },
-                "format": f.format.map(|x| x.as_str()),
+                "format": f.format.map(|x| x.name()),
                 "lines": f.lines,
                 "examples": f.examples,
                 "valid_examples": f.valid_examples,
@@ -71,6 +71,8 @@ pub fn to_value(r: &Report) -> Value {
         .collect();
     let mut doc = json!({
         "version": r.version,
+        "provider": r.provider,
+        "method": r.method,
         "files": files,
         "summary": {
             "examples": r.examples,
@@ -85,6 +87,9 @@ pub fn to_value(r: &Report) -> Value {
         "diagnostics": diagnostics,
         "errors": r.input_errors.iter().map(|e| json!({"path": e.path, "message": e.message})).collect::<Vec<_>>(),
     });
+    if let Some(why) = &r.uncounted {
+        doc["tokens_unavailable"] = json!(why);
+    }
     if let (Some(t), Some(c)) = (&r.tokens, &r.cost) {
         doc["tokens"] = tokens(t);
         if let Some(v) = &r.validation_tokens {
@@ -96,21 +101,26 @@ pub fn to_value(r: &Report) -> Value {
             "epochs": c.epochs,
             "trained_tokens": c.trained_tokens as u64,
             "training_usd": c.training.usd_f64(),
-            "usage": {
-                "requests": c.usage.requests,
-                "prompt_tokens_mean": c.usage.prompt_tokens_mean,
-                "completion_tokens_mean": c.usage.completion_tokens_mean,
-                "fine_tuned_usd": c.usage.fine_tuned.usd_f64(),
-                "base_usd": c.usage.base.usd_f64(),
-                "ratio": c.usage.ratio,
-            },
-            "few_shot": {
-                "k": c.few_shot.k,
-                "base_usd_per_request": c.few_shot.base_per_request.usd_f64(),
-                "fine_tuned_usd_per_request": c.few_shot.fine_tuned_per_request.usd_f64(),
-                "break_even_requests": c.few_shot.break_even_requests,
-            },
+            "prices_confirmed": r.prices_confirmed,
         });
+        if let Some(u) = &c.usage {
+            doc["cost"]["usage"] = json!({
+                "requests": u.requests,
+                "prompt_tokens_mean": u.prompt_tokens_mean,
+                "completion_tokens_mean": u.completion_tokens_mean,
+                "fine_tuned_usd": u.fine_tuned.usd_f64(),
+                "base_usd": u.base.usd_f64(),
+                "ratio": u.ratio,
+            });
+        }
+        if let Some(f) = &c.few_shot {
+            doc["cost"]["few_shot"] = json!({
+                "k": f.k,
+                "base_usd_per_request": f.base_per_request.usd_f64(),
+                "fine_tuned_usd_per_request": f.fine_tuned_per_request.usd_f64(),
+                "break_even_requests": f.break_even_requests,
+            });
+        }
     }
     doc
 }

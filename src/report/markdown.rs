@@ -114,26 +114,28 @@ fn summary_table(r: &Report, out: &mut String) {
                     thousands(c.trained_tokens as u64)
                 ),
             ));
-            let ratio = c
-                .usage
-                .ratio
-                .map_or(String::new(), |x| format!(", {x:.1}× the base model"));
-            rows.push((
-                "Usage projection",
-                format!(
-                    "{} requests: fine-tuned {} vs base {}{ratio}",
-                    thousands(c.usage.requests),
-                    c.usage.fine_tuned.format_usd(),
-                    c.usage.base.format_usd()
-                ),
-            ));
+            if let Some(u) = &c.usage {
+                let ratio = u
+                    .ratio
+                    .map_or(String::new(), |x| format!(", {x:.1}× the base model"));
+                rows.push((
+                    "Usage projection",
+                    format!(
+                        "{} requests: fine-tuned {} vs base {}{ratio}",
+                        thousands(u.requests),
+                        u.fine_tuned.format_usd(),
+                        u.base.format_usd()
+                    ),
+                ));
+            }
         }
         (Some(_), Some(_)) => {
             rows.push(("Tokens", "no valid examples to count".to_string()));
         }
-        _ => {
-            rows.push(("Tokens", "not counted (lint only)".to_string()));
-        }
+        _ => match &r.uncounted {
+            Some(why) => rows.push(("Tokens", format!("not available: {why}"))),
+            None => rows.push(("Tokens", "not counted (lint only)".to_string())),
+        },
     }
     let _ = writeln!(out, "| | |\n| --- | --- |");
     for (k, v) in rows {

@@ -15,9 +15,9 @@ pub mod shared;
 use crate::check::{ExampleFigures, FileResult, Role};
 use crate::cost::{self, CostInput, CostReport};
 use crate::diagnostic::Diagnostic;
+use crate::formats::FormatId;
 use crate::input::InputError;
-use crate::record::Format;
-use crate::rules::{Findings, Rule};
+use crate::rules::Findings;
 use crate::settings::Settings;
 use crate::stats::{self, Distribution};
 
@@ -27,7 +27,7 @@ const HISTOGRAM_BUCKETS: usize = 12;
 pub struct FileSummary {
     pub path: String,
     pub role: Role,
-    pub format: Option<Format>,
+    pub format: Option<FormatId>,
     pub lines: u64,
     pub examples: u64,
     pub valid_examples: u64,
@@ -124,6 +124,14 @@ pub struct Report {
     pub cost: Option<CostReport>,
     pub input_errors: Vec<InputError>,
     pub deny_warnings: bool,
+    pub provider: String,
+    pub provider_name: String,
+    /// The training method the job would run: asked for, or read from the records.
+    pub method: Option<&'static str>,
+    /// Why tokens and cost are absent although counting was asked for.
+    pub uncounted: Option<String>,
+    /// The model's prices were read on the provider's own page (else estimates).
+    pub prices_confirmed: bool,
 }
 
 impl Report {
@@ -132,6 +140,7 @@ impl Report {
         input_errors: Vec<InputError>,
         settings: &Settings,
         counted: Option<(&'static str, &'static str)>,
+        uncounted: Option<String>,
     ) -> Report {
         let cap = settings.max_diagnostics;
         let mut findings = Findings::new();
@@ -154,30 +163,15 @@ impl Report {
             results.iter().map(|r| r.path.clone()).collect();
         let mut results = results;
         for r in &mut results {
-            if r.role == Role::Validation
-                && let Some(severity) = settings.severity(Rule::ValidationOverlap)
-            {
-                for &(h, line) in &r.hashes {
-                    let first = train_hashes.partition_point(|t| t.0 < h);
-                    if let Some(&(_, file, train_line)) =
-                        train_hashes.get(first).filter(|t| t.0 == h)
-                    {
-                        r.findings.push(Diagnostic {
-                            rule: Rule::ValidationOverlap,
-                            severity,
-                            path: r.path.clone(),
-                            line,
-                            column: 1,
-                            end_column: 2,
-                            message: format!(
-                                "this validation example is also in the training data ({}:{train_line})",
-                                train_paths[file]
-                            ),
-                            help: "remove it from one of the files, or validation loss will look better than it is".to_string(),
-                            snippet: None,
-                        });
-                    }
-                }
+            if r.role == Role::Validation {
+                crate::rules::dataset::check_overlap(
+                    &r.path,
+                    &r.hashes,
+                    &train_hashes,
+                    &train_paths,
+                    settings,
+                    &mut r.findings,
+                );
                 r.findings.sort_and_cap(cap);
             }
         }
@@ -208,6 +202,13 @@ impl Report {
             findings.merge(r.findings, cap);
         }
 
+        let method = settings.method.or_else(|| {
+            files
+                .iter()
+                .find(|f| f.role == Role::Training)
+                .and_then(|f| f.format)
+                .map(|f| f.method())
+        });
         let (tokens, validation_tokens, cost) = match counted {
             None => (None, None, None),
             Some((encoding, engine)) => {
@@ -227,6 +228,8 @@ impl Report {
                         example_tokens_mean: example_mean,
                         requests: settings.requests,
                         few_shot: settings.few_shot,
+                        method: method.unwrap_or(crate::models::Method::Sft),
+                        epochs_rule: settings.provider.epochs,
                     },
                     &settings.model,
                 );
@@ -251,6 +254,11 @@ impl Report {
             cost,
             input_errors,
             deny_warnings: settings.deny_warnings,
+            provider: settings.provider.id.clone(),
+            provider_name: settings.provider.name.clone(),
+            method: method.map(|m| m.as_str()),
+            uncounted,
+            prices_confirmed: settings.model.confirmed,
         }
     }
 

@@ -1,12 +1,20 @@
-//! The rules: the registry (code, name, severity, docs) and the checks, one file per
-//! family. Checks report through `LineCheck`, which applies the user's rule selection,
-//! counts every finding and keeps the text of only as many as will be shown.
+//! Every rule's logic, by scope: `line` (bytes and JSON), the record checks of each
+//! format (`chat`, `preference`, `prompt_completion`, `text`, and `image` for image
+//! parts), `file` (shape, formats, size) and `dataset` (minimum examples, duplicates,
+//! overlap). Codes, names, severities and docs are in `crate::registry`. Checks report
+//! through `LineCheck`, which applies the user's rule selection, counts every finding
+//! and keeps the text of only as many as will be shown.
 
 pub mod chat;
-pub mod legacy;
-pub mod registry;
+pub mod dataset;
+pub mod file;
+pub mod image;
+pub mod line;
+pub mod preference;
+pub mod prompt_completion;
+pub mod text;
 
-pub use registry::Rule;
+pub use crate::registry::Rule;
 
 use crate::diagnostic::{Diagnostic, Severity, Snippet, char_column};
 use crate::locate::{Seg, Target, locate};
@@ -78,6 +86,8 @@ pub struct LineCheck<'a> {
     pub has_error: bool,
     /// False once enough diagnostics are held: findings are then only counted.
     pub keep_text: bool,
+    /// Image parts seen in the record.
+    pub images: u64,
 }
 
 impl LineCheck<'_> {

@@ -1,11 +1,27 @@
-//! The rule registry: one row per rule with its code, name, default severity,
+//! The rule registry, a leaf module (it imports nothing of ftlint's): Severity, and one row per rule with its code, name, default severity,
 //! one-line summary and long Markdown explanation (shown by `--explain`).
 //!
 //! Every piece of text about a rule lives in a single row of [`RULES`], which
 //! is indexed by `rule as usize`; the order of the rows must therefore match
 //! the order of the [`Rule`] variants (checked at compile time and in tests).
 
-use crate::diagnostic::Severity;
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The provider would reject the file or the record.
+    Error,
+    /// Accepted, but likely a mistake or a waste of money.
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
 
 /// Every check ftlint knows about, in table (and code) order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,15 +70,25 @@ pub enum Rule {
     LastMessageNotAssistant,
     ConsecutiveSameRole,
     AssistantWhitespace,
+    MisplacedSystemMessage,
+    MixedContentForms,
     // Formats.
     LegacyFormat,
     MixedFormats,
     InvalidLegacyRecord,
+    InvalidPreferenceRecord,
+    IdenticalPreferenceOutputs,
+    MethodMismatch,
+    UnsupportedByModel,
+    InvalidTextRecord,
     // Dataset.
     TooFewExamples,
     DuplicateExample,
     ValidationOverlap,
     OverTokenLimit,
+    FileTooLarge,
+    InvalidImage,
+    TooManyImages,
 }
 
 impl Rule {
@@ -107,13 +133,23 @@ impl Rule {
         Rule::LastMessageNotAssistant,
         Rule::ConsecutiveSameRole,
         Rule::AssistantWhitespace,
+        Rule::MisplacedSystemMessage,
+        Rule::MixedContentForms,
         Rule::LegacyFormat,
         Rule::MixedFormats,
         Rule::InvalidLegacyRecord,
+        Rule::InvalidPreferenceRecord,
+        Rule::IdenticalPreferenceOutputs,
+        Rule::MethodMismatch,
+        Rule::UnsupportedByModel,
+        Rule::InvalidTextRecord,
         Rule::TooFewExamples,
         Rule::DuplicateExample,
         Rule::ValidationOverlap,
         Rule::OverTokenLimit,
+        Rule::FileTooLarge,
+        Rule::InvalidImage,
+        Rule::TooManyImages,
     ];
 
     fn info(self) -> &'static RuleInfo {
@@ -168,7 +204,7 @@ const W: Severity = Severity::Warning;
 
 /// Number of rules: the last variant's index plus one. The table below must
 /// have exactly this many rows, and `Rule::ALL` exactly this many entries.
-const RULE_COUNT: usize = Rule::OverTokenLimit as usize + 1;
+const RULE_COUNT: usize = Rule::TooManyImages as usize + 1;
 const _: () = assert!(Rule::ALL.len() == RULE_COUNT);
 
 static RULES: [RuleInfo; RULE_COUNT] = [
@@ -1077,6 +1113,50 @@ The model learns to emit exactly what the assistant messages contain, so it will
 ```
 "#,
     },
+    RuleInfo {
+        code: "FT058",
+        name: "misplaced-system-message",
+        severity: E,
+        summary: "A system message is not the first message, or there is more than one",
+        explanation: r#"## What it does
+Flags a system message that is not the first message of an example, or a second system message, where the chosen provider allows only one system message at the start (Fireworks, Mistral). At OpenAI, Azure and Together the rule is off: they accept system messages anywhere.
+
+## Why this matters
+Fireworks documents that the system message is optional but must come first; mistral-finetune's validator rejects more than one system message. Such a file fails validation after upload.
+
+## Example
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"system","content":"Be terse."},{"role":"assistant","content":"Hello."}]}
+```
+
+## Use instead
+```json
+{"messages":[{"role":"system","content":"Be terse."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello."}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT059",
+        name: "mixed-content-forms",
+        severity: E,
+        summary: "Some messages give content as a string, others as a list of parts",
+        explanation: r#"## What it does
+Flags an example whose messages mix the two forms of `content`: a plain string in some, a list of content parts in others. Off unless the provider requires one form per example (Together).
+
+## Why this matters
+Together's validator rejects an example that mixes string and multimodal-list content: all messages of an example must use the same form, and the whole file fails otherwise.
+
+## Example
+```json
+{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},{"role":"assistant","content":"A cat."}]}
+```
+
+## Use instead
+```json
+{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgo="}}]},{"role":"assistant","content":[{"type":"text","text":"A cat."}]}]}
+```
+"#,
+    },
     // ------------------------------------------------------------------
     // Formats
     // ------------------------------------------------------------------
@@ -1147,6 +1227,120 @@ The legacy format accepts exactly two string fields; the provider rejects anythi
 ## Use instead
 ```json
 {"prompt":"What is the capital of France? ->","completion":" Paris."}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT063",
+        name: "invalid-preference-record",
+        severity: E,
+        summary: "Preference (DPO) record is malformed",
+        explanation: r#"## What it does
+Flags a preference record (`input`, `preferred_output`, `non_preferred_output`) whose parts are missing or malformed: `input` not an object or without a valid `messages` list, an input that ends with an assistant message, an output that is not a list of exactly one assistant message with content, or a key beside the three (and `input`'s own `messages`, `tools`, `parallel_tool_calls`). The messages inside `input` are checked by the chat rules too.
+
+## Why this matters
+Direct preference optimisation learns from the difference between two replies to the same conversation; the provider rejects a record that does not give exactly one preferred and one non-preferred assistant reply after a conversation that awaits that reply.
+
+## Example
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello."}]},"preferred_output":[{"role":"assistant","content":"Hello!"},{"role":"assistant","content":"Hi!"}],"non_preferred_output":"Go away."}
+```
+
+## Use instead
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello! How can I help?"}],"non_preferred_output":[{"role":"assistant","content":"What?"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT064",
+        name: "identical-preference-outputs",
+        severity: W,
+        summary: "Preferred and non-preferred outputs are identical",
+        explanation: r#"## What it does
+Flags a preference record whose preferred and non-preferred replies are the same message.
+
+## Why this matters
+DPO learns from the difference between the two replies; an identical pair teaches nothing but is billed (both outputs are trained tokens).
+
+## Example
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello!"}],"non_preferred_output":[{"role":"assistant","content":"Hello!"}]}
+```
+
+## Use instead
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello!"}],"non_preferred_output":[{"role":"assistant","content":"What do you want?"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT065",
+        name: "method-mismatch",
+        severity: E,
+        summary: "Records do not fit the training method given with --method",
+        explanation: r#"## What it does
+Flags a file whose records do not fit the training method chosen with `--method` (or `method` in the config): chat or prompt/completion records for a DPO job, or preference records for a supervised (SFT) job. Reported once per file.
+
+## Why this matters
+A DPO job reads `input` / `preferred_output` / `non_preferred_output`; a supervised job reads `messages` (or `prompt`/`completion`). The provider validates the file against the job's method and fails the job.
+
+## Example
+With `--method dpo`:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+
+## Use instead
+With `--method dpo`, preference records:
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello!"}],"non_preferred_output":[{"role":"assistant","content":"What?"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT066",
+        name: "unsupported-by-model",
+        severity: E,
+        summary: "The model or provider cannot train on what the file holds",
+        explanation: r#"## What it does
+Flags, once per file, a file that needs what the chosen model or provider does not offer: a record format the provider does not accept (preference records at Mistral), a training method the model does not offer (DPO on gpt-3.5-turbo), or images sent to a model without vision fine-tuning. The message names the models of the provider that would take the file.
+
+## Why this matters
+The job would be refused after upload. Each model lists the methods it supports and whether it takes images (`ftlint models`).
+
+## Example
+With `--model gpt-3.5-turbo`, which offers supervised fine-tuning only:
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello!"}],"non_preferred_output":[{"role":"assistant","content":"What?"}]}
+```
+
+## Use instead
+The same file with `--model gpt-4o-mini`, which offers DPO:
+```json
+{"input":{"messages":[{"role":"user","content":"Hi"}]},"preferred_output":[{"role":"assistant","content":"Hello!"}],"non_preferred_output":[{"role":"assistant","content":"What?"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT067",
+        name: "invalid-text-record",
+        severity: E,
+        summary: "Plain-text record is malformed",
+        explanation: r#"## What it does
+Flags a plain-text record (`{"text": …}`, Together's "general" format) whose `text` is not a non-empty string, or that has other keys.
+
+## Why this matters
+Together trains on `text` as it is; any other key or a non-string value is rejected with the file.
+
+## Example
+```json
+{"text":["Once upon a time"],"id":3}
+```
+
+## Use instead
+```json
+{"text":"Once upon a time there was a tokenizer."}
 ```
 "#,
     },
@@ -1261,6 +1455,74 @@ Split the input into chunks that fit, each with its own answer:
 ```
 "#,
     },
+    RuleInfo {
+        code: "FT074",
+        name: "file-too-large",
+        severity: E,
+        summary: "File is larger than the provider's upload limit",
+        explanation: r#"## What it does
+Flags a training or validation file larger than the chosen provider's limit for one upload, with the figure (OpenAI: 512 MB through the Files API; Azure: 512 MB; Together: 50.1 GB).
+
+## Why this matters
+The upload is refused. At OpenAI, files up to 8 GB can be sent in parts with the Uploads API; ftlint checks the Files API limit, the one the fine-tuning guide names.
+
+## Example
+A 600 MB file of records like this one:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+
+## Use instead
+Split it into files under the limit, or use the Uploads API:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT080",
+        name: "invalid-image",
+        severity: E,
+        summary: "An image content part is malformed or not accepted",
+        explanation: r#"## What it does
+Flags an `image_url` content part the provider would reject: outside a user message, no `image_url.url` string, a URL that is neither `https://`/`http://` nor a `data:image/…;base64,` URL (or a remote URL where the provider takes data URLs only), base64 that does not decode, bytes that are not the declared image type, an image type the provider does not take (e.g. GIF), an image over the size limit (10 MB), or a `detail` other than `low`, `high` or `auto`.
+
+## Why this matters
+The provider skips or rejects examples with images it cannot read; a broken data URL usually means a truncated export.
+
+## Example
+```json
+{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,not-base64!","detail":"medium"}}]},{"role":"assistant","content":"A cat."}]}
+```
+
+## Use instead
+```json
+{"messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/cat.png","detail":"low"}}]},{"role":"assistant","content":"A cat."}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT081",
+        name: "too-many-images",
+        severity: E,
+        summary: "An example holds more images than the provider allows",
+        explanation: r#"## What it does
+Flags an example with more `image_url` parts than the chosen provider's limit per example (10 at OpenAI and Together).
+
+## Why this matters
+The provider skips or rejects such examples.
+
+## Example
+```json
+{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/1.png"}},"…eleven images in all…"]},{"role":"assistant","content":"Eleven cats."}]}
+```
+
+## Use instead
+```json
+{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/1.png"}},"…ten images at most…"]},{"role":"assistant","content":"Ten cats."}]}
+```
+"#,
+    },
 ];
 
 #[cfg(test)]
@@ -1270,7 +1532,7 @@ mod tests {
 
     #[test]
     fn all_lists_every_variant_in_table_order() {
-        assert_eq!(Rule::ALL.len(), Rule::OverTokenLimit as usize + 1);
+        assert_eq!(Rule::ALL.len(), Rule::TooManyImages as usize + 1);
         assert_eq!(RULES.len(), Rule::ALL.len());
         for (i, rule) in Rule::ALL.iter().enumerate() {
             assert_eq!(*rule as usize, i, "{rule:?} is out of order in Rule::ALL");

@@ -1,14 +1,20 @@
-//! Checks of a legacy prompt/completion record (babbage-002, davinci-002).
+//! Checks of a prompt/completion record (babbage-002, davinci-002; Together's
+//! "instruction" format).
 
-use super::{LineCheck, Rule, key};
+use super::{LineCheck, key};
 use crate::locate::Target;
 use crate::record::Json;
+use crate::registry::Rule;
 
 pub fn check(rec: &Json, c: &mut LineCheck) {
     let Some(fields) = rec.as_object() else {
         return;
     };
-    for (k, v) in fields {
+    for (i, (k, v)) in fields.iter().enumerate() {
+        // A repeated key is one finding, about the value that wins.
+        if fields[i + 1..].iter().any(|(k1, _)| k1 == k) {
+            continue;
+        }
         match k.as_ref() {
             "prompt" | "completion" => {
                 if !matches!(v, Json::Str(_)) {
@@ -16,7 +22,7 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
                         Rule::InvalidLegacyRecord,
                         &[key(k)],
                         Target::Value,
-                        format!("`{k}` is {}, not a string", v.type_name()),
+                        format!("`{k}` is {}: it must be a string", v.type_name()),
                         format!("give `{k}` as a string"),
                     );
                 }
