@@ -57,7 +57,10 @@ pub fn run_with_progress(
     progress: &mut dyn FnMut(Progress<'_>),
 ) -> Report {
     let tokenizer = match (settings.lint_only, settings.model.encoding()) {
-        (false, Some(encoding)) => Some(tokens::Tokenizer::new(settings.engine, encoding)),
+        (false, Some(encoding)) => Some(
+            tokens::Tokenizer::new(settings.engine, encoding)
+                .with_image_cost(settings.model.image_cost),
+        ),
         _ => None,
     };
     let mut results = Vec::new();

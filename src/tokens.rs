@@ -63,6 +63,8 @@ impl Engine {
 pub struct Tokenizer {
     engine: Engine,
     encoding: Encoding,
+    /// The model's image formula; None counts an image as a flat estimate.
+    image_cost: Option<crate::image::ImageCostRule>,
     tik: Option<&'static tiktoken_rs::CoreBPE>,
     bpe: Option<&'static bpe_openai::Tokenizer>,
 }
@@ -89,11 +91,41 @@ impl Tokenizer {
         let t = Tokenizer {
             engine,
             encoding,
+            image_cost: None,
             tik,
             bpe,
         };
         t.count("warm up");
         t
+    }
+
+    /// Counts images with the model's formula (OpenAI's tiles or patches).
+    pub fn with_image_cost(mut self, rule: Option<crate::image::ImageCostRule>) -> Tokenizer {
+        self.image_cost = rule;
+        self
+    }
+
+    /// Tokens of one `image_url` part, and whether the figure is exact: a data URL's
+    /// real size through the model's formula; a web URL (size unknown) at the most its
+    /// detail can cost; without a formula, the flat low-detail figure.
+    pub fn count_image(&self, part: &Json) -> (u64, bool) {
+        use crate::image::{self, Detail, ImageSource};
+        let Some(rule) = &self.image_cost else {
+            return (TOKENS_PER_IMAGE, false);
+        };
+        let image_url = part.get("image_url");
+        let detail = image_url
+            .and_then(|u| u.get("detail"))
+            .and_then(Json::as_str)
+            .and_then(Detail::parse)
+            .unwrap_or_default();
+        let url = image_url.and_then(|u| u.get("url")).and_then(Json::as_str);
+        match url.map(|u| image::inspect_image_url(u, u64::MAX)) {
+            Some(Ok(ImageSource::Data(d))) => {
+                (image::image_tokens(d.width, d.height, detail, rule), true)
+            }
+            _ => (image::max_image_tokens(detail, rule), detail == Detail::Low),
+        }
     }
 
     pub fn engine(&self) -> Engine {
@@ -299,7 +331,7 @@ pub fn count_chat(tok: &Tokenizer, record: &Json) -> ExampleTokens {
                     t.estimated = true;
                     for p in parts {
                         match p.get("type").and_then(Json::as_str) {
-                            Some("image_url") => content_tokens += TOKENS_PER_IMAGE,
+                            Some("image_url") => content_tokens += tok.count_image(p).0,
                             _ => {
                                 for k in ["text", "refusal"] {
                                     if let Some(s) = p.get(k).and_then(Json::as_str) {
@@ -457,5 +489,78 @@ mod tests {
             let tok = Tokenizer::new(engine, Encoding::Cl100kBase);
             assert!(tok.count("<|endoftext|>") > 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+    use crate::image::ImageCostRule;
+
+    /// A PNG of `w`×`h` (signature, IHDR, an empty IDAT, IEND): the header is all the
+    /// counter reads.
+    fn png_data_url(w: u32, h: u32) -> String {
+        let mut b = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR".to_vec();
+        b.extend_from_slice(&w.to_be_bytes());
+        b.extend_from_slice(&h.to_be_bytes());
+        b.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]); // RGB; CRC not checked
+        b.extend_from_slice(b"\x00\x00\x00\x00IDAT\x00\x00\x00\x00");
+        b.extend_from_slice(b"\x00\x00\x00\x00IEND\xae\x42\x60\x82");
+        let b64 = base64_encode(&b);
+        format!("data:image/png;base64,{b64}")
+    }
+
+    fn base64_encode(data: &[u8]) -> String {
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in data.chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                if i <= c.len() {
+                    out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+
+    fn part(url: &str, detail: &str) -> Json<'static> {
+        let s =
+            format!(r#"{{"type":"image_url","image_url":{{"url":"{url}","detail":"{detail}"}}}}"#);
+        // Leaked so the borrowed value lives for the test.
+        serde_json::from_str(Box::leak(s.into_boxed_str())).unwrap()
+    }
+
+    #[test]
+    fn images_count_by_the_models_formula_from_their_real_size() {
+        let tok = Tokenizer::new(Engine::Bpe, Encoding::O200kBase)
+            .with_image_cost(Some(ImageCostRule::tile(85, 170)));
+        // OpenAI's worked example: 1024×1024, high detail → 768×768 → 4 tiles → 765.
+        assert_eq!(
+            tok.count_image(&part(&png_data_url(1024, 1024), "high")),
+            (765, true)
+        );
+        // 2048×4096 → 1024×2048 → 768×1536 → 6 tiles → 1105.
+        assert_eq!(
+            tok.count_image(&part(&png_data_url(2048, 4096), "high")),
+            (1105, true)
+        );
+        assert_eq!(
+            tok.count_image(&part(&png_data_url(2048, 4096), "low")),
+            (85, true)
+        );
+        // A web URL's size is unknown: the most its detail can cost, as an estimate.
+        let (n, exact) = tok.count_image(&part("https://example.com/a.png", "high"));
+        assert!(n >= 1105 && !exact, "{n}");
+        // Without a formula, the flat figure, as an estimate.
+        let plain = Tokenizer::new(Engine::Bpe, Encoding::O200kBase);
+        assert_eq!(
+            plain.count_image(&part(&png_data_url(8, 8), "high")),
+            (85, false)
+        );
     }
 }
