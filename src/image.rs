@@ -35,7 +35,7 @@
 //!     gpt-5-nano 2.46). Worked examples: 1024×1024 = 1024 patches; 1800×2400 = 1452
 //!     (resized to 1056×1408). The newer revision of the page adds: "`high` allows up to
 //!     1,536 patches or a 2048-pixel maximum dimension … resize … to fit within the lesser
-//!     of those two constraints" ([`ImageCostRule::Patch::max_side`]).
+//!     of those two constraints" (the `max_side` of [`ImageCostRule::Patch`]).
 //!   * `detail` is `low`, `high` or `auto`; omitted means `auto`, "to let the model decide".
 //! - Rounding, from one user's billing measurements (not OpenAI's text):
 //!   <https://community.openai.com/t/vision-pricing-calculator-inaccurate-resizing-rounding-vs-api-costs/1281361>:
@@ -552,16 +552,11 @@ fn first_non_base64(text: &[u8]) -> Option<usize> {
 
 /// Random access to an image's bytes, whether raw or base64.
 trait Source {
-    #[allow(dead_code)]
-    fn size(&self) -> u64;
     /// Copies the bytes at `off..` into `buf`; returns how many there were.
     fn read_at(&self, off: u64, buf: &mut [u8]) -> usize;
 }
 
 impl Source for &[u8] {
-    fn size(&self) -> u64 {
-        self.len() as u64
-    }
     fn read_at(&self, off: u64, buf: &mut [u8]) -> usize {
         let Ok(off) = usize::try_from(off) else {
             return 0;
@@ -576,9 +571,6 @@ impl Source for &[u8] {
 }
 
 impl Source for Base64<'_> {
-    fn size(&self) -> u64 {
-        self.len
-    }
     fn read_at(&self, off: u64, buf: &mut [u8]) -> usize {
         if off >= self.len {
             return 0;
@@ -1205,7 +1197,7 @@ mod tests {
             v.extend_from_slice(&[0, 0, 0, 0]);
             v.extend_from_slice(&w.to_le_bytes());
             v.extend_from_slice(&h.to_le_bytes());
-            v.push(0x81); // local 2-colour table
+            v.push(0x80); // local 2-colour table
             v.extend_from_slice(&[0, 0, 0, 255, 0, 0]);
             v.extend_from_slice(&[0x02, 0x02, 0x44, 0x01, 0x00]);
         }
@@ -1681,7 +1673,7 @@ mod tests {
         assert_eq!(image_tokens(1024, 1024, Detail::High, &mini), 1658); // 1024 × 1.62 = 1658.88
         assert_eq!(image_tokens(1800, 2400, Detail::Low, &mini), 2352); // 1452 × 1.62 = 2352.24
         assert_eq!(
-            image_tokens(100, 320, Detail::Auto, &ImageCostRule::OPENAI_GPT_4_1_NANO),
+            image_tokens(320, 320, Detail::Auto, &ImageCostRule::OPENAI_GPT_4_1_NANO),
             246
         );
         assert_eq!(
@@ -1734,11 +1726,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             image_tokens(1024, 1024, Detail::High, &m.image),
-            65 + 4 * 129
+            65 + 129 // GPT Image 1: shrunk to 512×512, one tile
         );
         assert!(
-            toml::from_str::<Model>("image = { formula = \"tile\", base = 85, tiles = 170 }")
-                .is_err()
+            toml::from_str::<Model>(
+                "image = { formula = \"tile\", base = 85, tile = 170, tiles = 1 }"
+            )
+            .is_err()
         );
         assert!(toml::from_str::<Model>("image = { formula = \"pixel\" }").is_err());
     }
