@@ -7,6 +7,7 @@
 use crate::models::Method;
 use crate::tokens::Engine;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -49,8 +50,9 @@ pub enum Command {
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     /// JSONL files to check; `-` reads stdin.
+    // OsString: a file name need not be UTF-8.
     #[arg(required_unless_present = "show_settings", value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<OsString>,
 
     #[command(flatten)]
     pub opts: SettingsArgs,
@@ -64,7 +66,7 @@ pub struct CheckArgs {
 pub struct ConfigArgs {
     /// Files whose folder starts the config search (default: the current folder).
     #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+    pub files: Vec<OsString>,
 
     #[command(flatten)]
     pub opts: SettingsArgs,
@@ -148,7 +150,7 @@ pub struct SettingsArgs {
 
     /// A validation file: linted and counted, not billed; overlap with training is reported.
     #[arg(long, value_name = "FILE")]
-    pub validation_file: Option<String>,
+    pub validation_file: Option<OsString>,
 
     /// When to colour human output (`auto` honours NO_COLOR and needs a terminal).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -140,8 +140,8 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, String> {
 
 /// Where the config search starts: the first input's folder (the current folder for
 /// stdin or when there is no input).
-fn search_start(files: &[String]) -> PathBuf {
-    match files.first().map(String::as_str) {
+fn search_start(files: &[impl AsRef<std::ffi::OsStr>]) -> PathBuf {
+    match files.first().map(AsRef::as_ref) {
         Some(f) if f != "-" => {
             let parent = Path::new(f).parent().unwrap_or(Path::new(""));
             if parent.as_os_str().is_empty() {
@@ -207,7 +207,10 @@ fn read_models_file(path: &Path, catalog: &mut Catalog) -> Result<(), String> {
 }
 
 /// Merges config (unless `--isolated`) and flags into settings; `files` are the inputs.
-pub fn resolve(args: &SettingsArgs, files: &[String]) -> Result<Resolved, String> {
+pub fn resolve(
+    args: &SettingsArgs,
+    files: &[impl AsRef<std::ffi::OsStr>],
+) -> Result<Resolved, String> {
     let (config_path, config, config_note) = if args.isolated {
         (None, Config::default(), "none (--isolated)")
     } else if let Some(p) = &args.config {
@@ -381,7 +384,10 @@ pub fn render(r: &Resolved) -> String {
     let mut out = String::new();
     match &r.config_path {
         Some(p) => {
-            let _ = writeln!(out, "# config file: {} ({})", p.display(), r.config_note);
+            // Paths are display text: a newline in a folder name would end the comment.
+            let shown = crate::display::os_str(p.as_os_str());
+            let shown = crate::display::path(&shown);
+            let _ = writeln!(out, "# config file: {shown} ({})", r.config_note);
         }
         None => {
             let _ = writeln!(out, "# config file: {}", r.config_note);
@@ -393,7 +399,7 @@ pub fn render(r: &Resolved) -> String {
         let _ = writeln!(
             out,
             "# models: built-in catalog, then {}",
-            r.model_sources.join(", then ")
+            crate::display::path(&r.model_sources.join(", then "))
         );
     }
     let _ = writeln!(out, "format = {}", toml_str(r.format.name()));
@@ -405,7 +411,7 @@ pub fn render(r: &Resolved) -> String {
         out,
         "model = {}  # prices as of {}",
         toml_str(&s.model.id),
-        s.model.prices_as_of
+        crate::display::text(&s.model.prices_as_of)
     );
     match s.epochs {
         Some(n) => {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 /// A window of the offending line, so a renderer never needs the file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Snippet {
-    /// At most `SNIPPET_CHARS` characters around the span.
+    /// The span (at most `MAX_SPAN_CHARS`) and `CONTEXT_CHARS` either side, exactly as in the line:
+    /// renderers show it through `display::snippet`.
     pub text: String,
     /// Byte range of the span inside `text`.
     pub span: (usize, usize),
@@ -38,51 +39,13 @@ impl Snippet {
             .char_indices()
             .nth(CONTEXT_CHARS)
             .map_or(line.len(), |(i, _)| end + i);
-        let (text, span) = visible(&line[from..to], (start - from, end - from));
         Snippet {
-            text,
-            span,
+            text: line[from..to].to_string(),
+            span: (start - from, end - from),
             cut_start: from > 0,
             cut_end: to < line.len(),
         }
     }
-}
-
-/// The window with control characters (other than tab) replaced by visible stand-ins,
-/// one character for one, so character columns do not move: C0 controls and DEL by their
-/// Unicode control pictures (NUL → ␀, ESC → ␛), C1 controls by U+FFFD. A hostile line
-/// then cannot send escape sequences to the terminal that shows the snippet. The span's
-/// byte offsets are moved to match.
-fn visible(window: &str, span: (usize, usize)) -> (String, (usize, usize)) {
-    let suspicious = |b: u8| (b < 0x20 && b != b'\t') || b == 0x7F || b == 0xC2;
-    if !window.bytes().any(suspicious) {
-        return (window.to_string(), span);
-    }
-    let mut text = String::with_capacity(window.len() + 16);
-    let mut new_span = span;
-    for (i, ch) in window.char_indices() {
-        if i == span.0 {
-            new_span.0 = text.len();
-        }
-        if i == span.1 {
-            new_span.1 = text.len();
-        }
-        let shown = match ch {
-            '\t' => ch,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + ch as u32).unwrap_or('\u{FFFD}'),
-            '\u{7f}' => '\u{2421}',
-            c if c.is_control() => '\u{FFFD}',
-            c => c,
-        };
-        text.push(shown);
-    }
-    if span.0 >= window.len() {
-        new_span.0 = text.len();
-    }
-    if span.1 >= window.len() {
-        new_span.1 = text.len();
-    }
-    (text, new_span)
 }
 
 pub fn floor_boundary(s: &str, mut i: usize) -> usize {
@@ -126,16 +89,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn control_characters_are_shown_as_pictures_and_the_span_follows() {
+    fn the_window_keeps_the_exact_text() {
         let line = "a\u{0}b\u{1b}[31m\u{9b}é\tz";
         let s = Snippet::new(line, line.find('é').unwrap(), line.find('\t').unwrap());
-        assert_eq!(s.text, "a␀b␛[31m\u{FFFD}é\tz");
+        assert_eq!(s.text, line);
         assert_eq!(&s.text[s.span.0..s.span.1], "é");
-        // One character for one: character columns do not move.
-        assert_eq!(s.text.chars().count(), line.chars().count());
-        let plain = Snippet::new("plain", 1, 3);
-        assert_eq!((plain.text.as_str(), plain.span), ("plain", (1, 3)));
-        let at_end = Snippet::new("x\u{0}", 2, 2);
-        assert_eq!(&at_end.text[at_end.span.0..], "");
+        let long = format!("{}SPAN{}", "a".repeat(100), "b".repeat(100));
+        let s = Snippet::new(&long, 100, 104);
+        assert!(s.cut_start && s.cut_end);
+        assert_eq!(&s.text[s.span.0..s.span.1], "SPAN");
     }
 }

@@ -9,6 +9,7 @@
 use memmap2::Mmap;
 use std::fs::File;
 use std::io::{self, Read};
+use std::path::Path;
 
 /// Bytes checked per block before pages are released (mapped) or the buffer reused (read).
 pub const BLOCK_BYTES: usize = 32 << 20;
@@ -16,6 +17,8 @@ pub const BLOCK_BYTES: usize = 32 << 20;
 /// Why a path could not be read: exit code 2.
 #[derive(Debug)]
 pub struct InputError {
+    /// The path as given (bytes that are not UTF-8 as `\xff`); people see it through
+    /// `display::path`.
     pub path: String,
     pub message: String,
 }
@@ -33,11 +36,16 @@ pub enum Source {
 
 /// Opens `spec` (a path, or `-` for stdin).
 pub fn open(spec: &str, no_mmap: bool) -> Result<Source, InputError> {
+    open_path(Path::new(spec), no_mmap)
+}
+
+/// `open` for any path, UTF-8 or not.
+pub fn open_path(spec: &Path, no_mmap: bool) -> Result<Source, InputError> {
     let err = |message: String| InputError {
-        path: spec.to_string(),
+        path: crate::display::os_str(spec.as_os_str()).into_owned(),
         message,
     };
-    if spec == "-" {
+    if spec == Path::new("-") {
         return Ok(Source::Reader(Box::new(io::stdin())));
     }
     let meta = std::fs::metadata(spec).map_err(|e| err(io_message(&e)))?;

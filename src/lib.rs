@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod cost;
 pub mod diagnostic;
+pub mod display;
 pub mod formats;
 pub mod image;
 pub mod input;
@@ -27,16 +28,18 @@ pub mod tokens;
 use check::Role;
 use report::Report;
 use settings::Settings;
+use std::ffi::OsStr;
 use std::sync::Arc;
 
 /// Checks every file (and the validation file), never stopping at the first problem:
 /// a path that cannot be read is recorded and the others are still checked.
 pub fn run(
-    files: &[String],
+    files: &[impl AsRef<OsStr>],
     validation: Option<&str>,
     settings: &Settings,
     no_mmap: bool,
 ) -> Report {
+    let validation = validation.map(OsStr::new);
     run_with_progress(files, validation, settings, no_mmap, &mut |_| {})
 }
 
@@ -44,14 +47,14 @@ pub fn run(
 /// can draw progress without the library knowing about terminals.
 #[derive(Clone, Copy, Debug)]
 pub enum Progress<'a> {
-    Start(&'a str),
-    Done(&'a str),
+    Start(&'a OsStr),
+    Done(&'a OsStr),
 }
 
 /// `run`, calling `progress` before and after each input.
 pub fn run_with_progress(
-    files: &[String],
-    validation: Option<&str>,
+    files: &[impl AsRef<OsStr>],
+    validation: Option<&OsStr>,
     settings: &Settings,
     no_mmap: bool,
     progress: &mut dyn FnMut(Progress<'_>),
@@ -67,21 +70,23 @@ pub fn run_with_progress(
     let mut errors = Vec::new();
     let jobs = files
         .iter()
-        .map(|f| (f.as_str(), Role::Training))
+        .map(|f| (f.as_ref(), Role::Training))
         .chain(validation.map(|v| (v, Role::Validation)));
     for (spec, role) in jobs {
         progress(Progress::Start(spec));
-        let display: Arc<str> = if spec == "-" {
+        // The name in the report: exact when it is UTF-8, its other bytes as `\xff`.
+        let name = display::os_str(spec);
+        let shown: Arc<str> = if spec == "-" {
             Arc::from("<stdin>")
         } else {
-            Arc::from(spec)
+            Arc::from(&*name)
         };
-        match input::open(spec, no_mmap) {
+        match input::open_path(std::path::Path::new(spec), no_mmap) {
             Ok(source) => {
-                match check::check_source(display, source, settings, tokenizer.as_ref(), role) {
+                match check::check_source(shown, source, settings, tokenizer.as_ref(), role) {
                     Ok(r) => results.push(r),
                     Err(message) => errors.push(input::InputError {
-                        path: spec.to_string(),
+                        path: name.into_owned(),
                         message,
                     }),
                 }

@@ -3,9 +3,11 @@
 use clap::Parser;
 use ftlint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, SettingsArgs};
 use ftlint::config::{self, Resolved};
+use ftlint::display;
 use ftlint::providers::Provider;
 use ftlint::report::{self, Report, human::HumanOptions};
 use ftlint::rules::Rule;
+use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -24,7 +26,9 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(msg) => {
-            eprintln!("ftlint: error: {msg}");
+            // Messages name paths and quote config values: one line, nothing hidden, so
+            // a file name cannot start a line a CI runner reads as a command.
+            eprintln!("ftlint: error: {}", display::path(&msg));
             ExitCode::from(2)
         }
     }
@@ -104,7 +108,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         &mut |p| {
             if let Some(bar) = &bar {
                 match p {
-                    ftlint::Progress::Start(spec) => bar.set_message(spec.to_string()),
+                    ftlint::Progress::Start(spec) => {
+                        bar.set_message(display::path(&display::os_str(spec)).into_owned())
+                    }
                     ftlint::Progress::Done(spec) => bar.inc(file_size(spec)),
                 }
             }
@@ -124,7 +130,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         append_step_summary(&report);
     }
     for e in &report.input_errors {
-        eprintln!("ftlint: error: {e}");
+        eprintln!("ftlint: error: {}", display::input_error(e));
     }
     Ok(report.exit_code() as u8)
 }
@@ -174,14 +180,15 @@ fn append_step_summary(report: &Report) {
         .open(&path)
         .and_then(|mut f| f.write_all(report::markdown::render(report).as_bytes()));
     if let Err(e) = written {
-        eprintln!(
-            "ftlint: warning: cannot append to GITHUB_STEP_SUMMARY ({}): {e}",
-            std::path::Path::new(&path).display()
+        let msg = format!(
+            "cannot append to GITHUB_STEP_SUMMARY ({}): {e}",
+            display::os_str(&path)
         );
+        eprintln!("ftlint: warning: {}", display::path(&msg));
     }
 }
 
-fn file_size(spec: &str) -> u64 {
+fn file_size(spec: &OsStr) -> u64 {
     if spec == "-" {
         return 0;
     }
@@ -191,8 +198,8 @@ fn file_size(spec: &str) -> u64 {
 /// A bar on stderr, only for a person watching a long run: stderr a terminal, the human
 /// format, not `-q`, and more than `PROGRESS_MIN_BYTES` of input. It ticks per file.
 fn progress_bar(
-    files: &[String],
-    validation: Option<&str>,
+    files: &[OsString],
+    validation: Option<&OsStr>,
     format: OutputFormat,
     quiet: bool,
 ) -> Option<indicatif::ProgressBar> {
@@ -201,7 +208,7 @@ fn progress_bar(
     }
     let total: u64 = files
         .iter()
-        .map(String::as_str)
+        .map(OsString::as_os_str)
         .chain(validation)
         .map(file_size)
         .sum();

@@ -3,6 +3,7 @@
 
 use super::Report;
 use super::shared::{count, verdict};
+use crate::display;
 use std::fmt::Write;
 
 pub fn render(r: &Report, quiet: bool) -> String {
@@ -11,12 +12,12 @@ pub fn render(r: &Report, quiet: bool) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            d.path,
+            display::path(&d.path),
             d.line,
             d.column,
             d.severity.as_str(),
             d.rule.code(),
-            one_line(&d.message)
+            display::text(&d.message)
         );
     }
     if quiet {
@@ -33,9 +34,4 @@ pub fn render(r: &Report, quiet: bool) -> String {
     };
     let _ = writeln!(out, "{}{more}", verdict(r));
     out
-}
-
-/// A message with a line break would split one finding over two lines.
-fn one_line(s: &str) -> String {
-    s.replace(['\r', '\n'], " ")
 }

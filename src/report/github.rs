@@ -8,6 +8,7 @@
 use super::Report;
 use super::shared::{count, display_path};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::display;
 use std::fmt::Write;
 
 /// Annotations of each kind that GitHub shows per step.
@@ -20,7 +21,7 @@ pub fn render(r: &Report) -> String {
             out,
             "::error title={}::{}",
             escape_property("ftlint: cannot read input"),
-            escape_data(&e.to_string())
+            escape_data(&display::input_error(e))
         );
     }
     let errors = r
@@ -59,15 +60,21 @@ fn annotation(d: &Diagnostic, out: &mut String) {
         Severity::Warning => "warning",
     };
     // GitHub's endColumn is the last column of the range (inclusive); ours is exclusive.
+    // The file is display text too: a name with a control character could not be
+    // matched to a file anyway, and the runner prints what it cannot attach.
     let end = d.end_column.saturating_sub(1).max(d.column);
     let _ = writeln!(
         out,
         "::{kind} file={},line={},col={},endColumn={end},title={}::{}",
-        escape_property(&display_path(&d.path)),
+        escape_property(&display::path(&display_path(&d.path))),
         d.line,
         d.column,
         escape_property(&format!("{} {}", d.rule.code(), d.rule.name())),
-        escape_data(&format!("{}\nhelp: {}", d.message, d.help)),
+        escape_data(&format!(
+            "{}\nhelp: {}",
+            display::text(&d.message),
+            display::text(&d.help)
+        )),
     );
 }
 

@@ -10,6 +10,7 @@
 use super::Report;
 use super::shared::display_path;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::display;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use xxhash_rust::xxh3::xxh3_128;
@@ -41,8 +42,10 @@ pub fn to_value(r: &Report) -> Value {
             json!({
                 "type": "issue",
                 "check_name": d.rule.code(),
-                "description": format!("{} ({}): {}", d.rule.code(), d.rule.name(), d.message),
-                "content": { "body": d.help },
+                // Shown to people in the merge request: display text. The fingerprint and
+                // the path stay exact, so findings and files still match.
+                "description": format!("{} ({}): {}", d.rule.code(), d.rule.name(), display::text(&d.message)),
+                "content": { "body": display::text(&d.help) },
                 "categories": ["Bug Risk"],
                 "severity": match d.severity {
                     Severity::Error => "major",
@@ -57,7 +60,7 @@ pub fn to_value(r: &Report) -> Value {
 }
 
 pub fn render(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(r)).unwrap_or_default();
+    let mut s = display::json_safe(serde_json::to_string_pretty(&to_value(r)).unwrap_or_default());
     s.push('\n');
     s
 }

@@ -3,6 +3,7 @@
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::display;
 use crate::stats::Distribution;
 use crate::stats::thousands;
 use miette::{
@@ -15,11 +16,14 @@ use std::fmt::{self, Write};
 /// renderer never scans a large file.
 struct LineSource {
     name: String,
+    /// Display text of the window: escapes make it longer than the real line.
     text: String,
     /// 0-based line number in the file.
     line: usize,
-    /// 0-based character column of `text`'s first character in the real line.
-    first_col: usize,
+    /// Byte offset of the label in `text`, and its 0-based character column in the real
+    /// line: miette names the label's place from what `read_span` returns.
+    label_start: usize,
+    label_col: usize,
 }
 
 impl SourceCode for LineSource {
@@ -30,7 +34,14 @@ impl SourceCode for LineSource {
         _after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let off = span.offset().min(self.text.len());
-        let col = self.first_col + self.text[..off].chars().count();
+        // Escapes before a span would shift a column counted in `text`; the label's own
+        // column is known exactly.
+        let shown = |o: usize| self.text[..o].chars().count();
+        let col = if off == self.label_start {
+            self.label_col
+        } else {
+            (self.label_col + shown(off)).saturating_sub(shown(self.label_start))
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             self.text.as_bytes(),
@@ -44,6 +55,9 @@ impl SourceCode for LineSource {
 
 struct Rendered<'a> {
     d: &'a Diagnostic,
+    /// Display text of the message and help.
+    message: String,
+    help: String,
     source: Option<LineSource>,
     /// Byte offset and length of the span in `source.text`.
     label: (usize, usize),
@@ -51,13 +65,13 @@ struct Rendered<'a> {
 
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.message)
     }
 }
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -78,7 +92,7 @@ impl miette::Diagnostic for Rendered<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.d.help))
+        Some(Box::new(&self.help))
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -97,8 +111,7 @@ impl miette::Diagnostic for Rendered<'_> {
 /// The line window as miette source, with `…` where the line was cut, and the span in it.
 fn source_for(d: &Diagnostic) -> Option<(LineSource, (usize, usize))> {
     let s = d.snippet.as_ref()?;
-    let mut text = s.text.clone();
-    let (mut start, mut end) = s.span;
+    let (mut text, (mut start, mut end)) = display::snippet(&s.text, s.span);
     if s.cut_start {
         text.insert(0, '…');
         start += '…'.len_utf8();
@@ -107,15 +120,15 @@ fn source_for(d: &Diagnostic) -> Option<(LineSource, (usize, usize))> {
     if s.cut_end {
         text.push('…');
     }
-    let before = text[..start].chars().count();
     // A zero-width span (end of line, empty line) still gets a one-column mark.
     let len = (end - start)
         .max(1)
         .min(text.len().saturating_sub(start).max(1));
     let src = LineSource {
-        name: d.path.to_string(),
-        first_col: (d.column as usize - 1).saturating_sub(before),
+        name: display::path(&d.path).into_owned(),
         line: d.line as usize - 1,
+        label_start: start,
+        label_col: (d.column as usize).saturating_sub(1),
         text,
     };
     Some((src, (start, len)))
@@ -142,7 +155,13 @@ pub fn render(r: &Report, opts: &HumanOptions) -> String {
             Some((src, label)) => (Some(src), label),
             None => (None, (0, 0)),
         };
-        let rendered = Rendered { d, source, label };
+        let rendered = Rendered {
+            d,
+            message: display::text(&d.message).into_owned(),
+            help: display::text(&d.help).into_owned(),
+            source,
+            label,
+        };
         if rendered.source.is_none() {
             // No line to show (file and dataset findings): say where in the header.
             let _ = writeln!(
@@ -151,10 +170,10 @@ pub fn render(r: &Report, opts: &HumanOptions) -> String {
                 sev_mark(d.severity, opts.color),
                 d.severity.as_str(),
                 d.rule.code(),
-                d.path,
+                display::path(&d.path),
                 d.line,
-                d.message,
-                d.help
+                rendered.message,
+                rendered.help
             );
             continue;
         }
@@ -215,7 +234,12 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         );
     }
     for e in &r.input_errors {
-        let _ = writeln!(out, "{} error: {}", sev_mark(Severity::Error, color), e);
+        let _ = writeln!(
+            out,
+            "{} error: {}",
+            sev_mark(Severity::Error, color),
+            display::input_error(e)
+        );
     }
     let verdict = if !r.input_errors.is_empty() {
         "could not check every input".to_string()
@@ -248,7 +272,7 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         let _ = writeln!(
             out,
             "  {}{role}: {} lines, {} examples, {} valid{}",
-            f.path,
+            display::path(&f.path),
             thousands(f.lines),
             thousands(f.examples),
             thousands(f.valid_examples),
@@ -319,7 +343,8 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     let _ = writeln!(
         out,
         "Cost ({}, prices as of {})",
-        r.model_id, r.prices_as_of
+        display::text(&r.model_id),
+        display::text(&r.prices_as_of)
     );
     let _ = writeln!(
         out,

@@ -25,6 +25,8 @@ pub fn render(r: &Report) -> String {
 
 fn push_line(out: &mut String, v: &Value) {
     // serde_json's compact form never contains a raw newline (strings escape it).
-    out.push_str(&serde_json::to_string(v).unwrap_or_default());
+    out.push_str(&crate::display::json_safe(
+        serde_json::to_string(v).unwrap_or_default(),
+    ));
     out.push('\n');
 }

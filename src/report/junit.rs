@@ -6,6 +6,7 @@
 
 use super::Report;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::display;
 use std::fmt::Write;
 
 pub fn render(r: &Report) -> String {
@@ -37,19 +38,20 @@ pub fn render(r: &Report) -> String {
         r.input_errors.len()
     );
     for (path, ds) in &suites {
+        let path = display::path(path);
         let suite_failures = ds.iter().filter(|d| fails(d)).count();
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{suite_failures}\" errors=\"0\" skipped=\"0\">",
-            attr(path),
+            attr(&path),
             ds.len().max(1)
         );
         if ds.is_empty() {
             let _ = writeln!(
                 out,
                 "    <testcase name=\"no findings\" classname=\"{}\" file=\"{}\"/>",
-                attr(path),
-                attr(path)
+                attr(&path),
+                attr(&path)
             );
         }
         for d in ds {
@@ -61,15 +63,15 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\">",
-            attr(&e.path)
+            attr(&display::path(&e.path))
         );
         let _ = writeln!(
             out,
             "    <testcase name=\"read input\" classname=\"{}\" file=\"{}\">\n      <error message=\"{}\" type=\"input\">{}</error>\n    </testcase>",
-            attr(&e.path),
-            attr(&e.path),
-            attr(&e.message),
-            text(&e.to_string())
+            attr(&display::path(&e.path)),
+            attr(&display::path(&e.path)),
+            attr(&display::text(&e.message)),
+            text(&display::input_error(e))
         );
         let _ = writeln!(out, "  </testsuite>");
     }
@@ -86,28 +88,28 @@ fn testcase(d: &Diagnostic, fails: bool, out: &mut String) {
         d.line,
         d.column
     );
+    let path = display::path(&d.path);
+    let message = display::text(&d.message);
     let detail = format!(
-        "{}:{}:{}: {sev}[{}] {}\nhelp: {}",
-        d.path,
+        "{path}:{}:{}: {sev}[{}] {message}\nhelp: {}",
         d.line,
         d.column,
         d.rule.code(),
-        d.message,
-        d.help
+        display::text(&d.help)
     );
     let _ = writeln!(
         out,
         "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\">",
         attr(&name),
-        attr(&d.path),
-        attr(&d.path),
+        attr(&path),
+        attr(&path),
         d.line
     );
     if fails {
         let _ = writeln!(
             out,
             "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-            attr(&d.message),
+            attr(&message),
             d.rule.code(),
             text(&detail)
         );
@@ -118,7 +120,8 @@ fn testcase(d: &Diagnostic, fails: bool, out: &mut String) {
 }
 
 /// Character data: `&`, `<`, `>` escaped, and characters XML 1.0 forbids (most control
-/// characters, lone surrogates cannot occur in a `str`) replaced, or the file would not parse.
+/// characters, lone surrogates cannot occur in a `str`) replaced, or the file would not
+/// parse. Callers pass display text (`display`), so these are only a second guard.
 fn text(s: &str) -> String {
     escape(s, false)
 }

@@ -4,11 +4,17 @@
 //!
 //! Never longer than a PR comment may be (65,536 characters): findings that do not fit
 //! are cut, and a note says how many.
+//!
+//! Dataset text (messages quote roles, keys and values; excerpts; file names) is only
+//! ever inside code spans: GitHub turns `@user`, `@org/team`, `#123`, bare URLs and
+//! commit hashes into mentions and links in any text node, backslash escapes or not,
+//! but never inside code. ftlint's own prose goes through `text`.
 
 use super::Report;
 use super::shared::{count, verdict};
 use crate::check::Role;
 use crate::diagnostic::{Diagnostic, Severity, Snippet};
+use crate::display;
 use crate::rules::Rule;
 use crate::stats::thousands;
 use std::fmt::Write;
@@ -146,7 +152,7 @@ fn summary_table(r: &Report, out: &mut String) {
         out,
         "| Model | {}, prices as of {} |",
         code(&r.model_id),
-        text(&r.prices_as_of)
+        code(&r.prices_as_of)
     );
 }
 
@@ -251,7 +257,8 @@ fn finding_row(d: &Diagnostic) -> String {
         code(&format!("{}:{}:{}", d.path, d.line, d.column)),
         d.rule.code(),
         code(d.rule.name()),
-        text(&d.message),
+        // Whole, in code: the message quotes data and cannot say where.
+        code(&display::text(&d.message)),
         d.snippet
             .as_ref()
             .map_or(String::new(), |s| code(&excerpt(s)))
@@ -260,7 +267,8 @@ fn finding_row(d: &Diagnostic) -> String {
 
 /// A short window of the line around the span: enough to find it, never a whole record.
 fn excerpt(snippet: &Snippet) -> String {
-    let (line, (start, end)) = (snippet.text.as_str(), snippet.span);
+    let (shown, (start, end)) = display::snippet(&snippet.text, snippet.span);
+    let line = shown.as_str();
     let start = start.min(line.len());
     let end = end.clamp(start, line.len());
     let before: String = {
@@ -307,10 +315,12 @@ pub fn inline(s: &str) -> String {
     out
 }
 
-/// Plain text for a table cell: no line breaks, and every character Markdown (or
-/// GitHub's extensions: `$` maths, `~` strikethrough, raw HTML) would act on is
-/// backslash-escaped, which GFM allows for any ASCII punctuation.
+/// Plain text for a table cell, for ftlint's own words: no line breaks, and every
+/// character Markdown (or GitHub's extensions: `$` maths, `~` strikethrough, raw HTML)
+/// would act on is backslash-escaped, which GFM allows for any ASCII punctuation. Not for
+/// dataset text: GitHub still links `@user` and `#123` after a backslash; use `code`.
 pub fn text(s: &str) -> String {
+    let s = display::path(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -325,16 +335,12 @@ pub fn text(s: &str) -> String {
     out
 }
 
-/// A code span that holds `s` literally inside a table cell: the fence is one backtick
-/// longer than the longest run inside, padded with spaces when the text touches a
-/// backtick (CommonMark strips one space each side), and `|` is escaped as `\|`, which
-/// GFM tables require even inside code spans.
+/// A code span that holds `s` literally inside a table cell: display text (`display`),
+/// the fence one backtick longer than the longest run inside, padded with spaces when
+/// the text touches a backtick (CommonMark strips one space each side), and `|` escaped
+/// as `\|`, which GFM tables require even inside code spans.
 pub fn code(s: &str) -> String {
-    let body: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect::<String>()
-        .replace('|', "\\|");
+    let body = display::path(s).replace('|', "\\|");
     if body.is_empty() {
         return String::new();
     }
@@ -366,7 +372,8 @@ mod tests {
         assert_eq!(code("say `hi`"), "`` say `hi` ``");
         assert_eq!(code("x ``` y"), "````x ``` y````");
         assert_eq!(code(""), "");
-        assert_eq!(code("a\nb"), "`a b`");
+        assert_eq!(code("a\nb"), "`a\\nb`");
+        assert_eq!(code("@octocat\u{202e}"), "`@octocat\\u202e`");
     }
 
     #[test]
@@ -380,7 +387,7 @@ mod tests {
     fn text_escapes_markdown_and_html() {
         assert_eq!(text("a|b"), "a\\|b");
         assert_eq!(text("<script> *x* $1"), "\\<script\\> \\*x\\* \\$1");
-        assert_eq!(text("two\nlines"), "two lines");
+        assert_eq!(text("two\nlines"), "two\\\\nlines");
     }
 
     #[test]

@@ -132,8 +132,10 @@ pub fn to_value(r: &Report) -> Value {
     })
 }
 
+/// Exact values; hidden characters inside strings are written as `\u` escapes.
 pub fn render(r: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(r)).unwrap_or_default();
+    let mut s =
+        crate::display::json_safe(serde_json::to_string_pretty(&to_value(r)).unwrap_or_default());
     s.push('\n');
     s
 }

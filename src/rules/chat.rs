@@ -643,8 +643,9 @@ fn check_message<'r>(
     Some(role)
 }
 
+/// "an assistant", "a user": by the first letter, with `u` read as "you".
 fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+    if word.starts_with(['a', 'e', 'i', 'o']) {
         "an"
     } else {
         "a"
