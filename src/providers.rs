@@ -417,6 +417,19 @@ pub fn render_catalog(p: &Provider, found_locally: &dyn Fn(&Model) -> Option<boo
             out.push_str(&format!("  {} -> {}\n", m.aliases.join(", "), m.id));
         }
     }
+    let hosted: Vec<&Model> = p
+        .catalog
+        .models()
+        .iter()
+        .filter(|m| m.hosting_per_hour.is_some())
+        .collect();
+    if !hosted.is_empty() {
+        out.push_str("\nHosting a tuned model (per deployment, not in the per-token figures):\n");
+        for m in hosted {
+            let fee = m.hosting_per_hour.map_or(String::new(), |f| f.format_usd());
+            out.push_str(&format!("  {}: {fee}/hour\n", m.id));
+        }
+    }
     out.push_str("\nSources:\n");
     out.push_str(&format!("  rules: {}\n", p.source));
     for m in p.catalog.models() {

@@ -356,6 +356,14 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         r.training_usd_per_million,
         r.training_usd_per_million / 1000.0
     );
+    if let Some(fee) = r.hosting_per_hour {
+        let _ = writeln!(
+            out,
+            "  hosting      {}/hour per deployment of the tuned model ({}), not included above",
+            fee.format_usd(),
+            r.provider_name
+        );
+    }
     let (Some(u), Some(fs)) = (&c.usage, &c.few_shot) else {
         let _ = writeln!(
             out,

@@ -102,6 +102,7 @@ pub fn to_value(r: &Report) -> Value {
             "trained_tokens": c.trained_tokens as u64,
             "training_usd": c.training.usd_f64(),
             "prices_confirmed": r.prices_confirmed,
+            "hosting_usd_per_hour": r.hosting_per_hour.map(|p| p.per_million_usd()),
         });
         if let Some(u) = &c.usage {
             doc["cost"]["usage"] = json!({

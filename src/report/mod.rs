@@ -132,6 +132,8 @@ pub struct Report {
     pub uncounted: Option<String>,
     /// The model's prices were read on the provider's own page (else estimates).
     pub prices_confirmed: bool,
+    /// USD per hour of a deployment of the tuned model, where the provider charges one.
+    pub hosting_per_hour: Option<crate::models::Price>,
 }
 
 impl Report {
@@ -259,6 +261,7 @@ impl Report {
             method: method.map(|m| m.as_str()),
             uncounted,
             prices_confirmed: settings.model.confirmed,
+            hosting_per_hour: settings.model.hosting_per_hour,
         }
     }
 
