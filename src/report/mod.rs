@@ -132,6 +132,9 @@ pub struct Report {
     pub uncounted: Option<String>,
     /// The model's prices were read on the provider's own page (else estimates).
     pub prices_confirmed: bool,
+    /// The config file whose settings the run used (None: none); set by the front end,
+    /// which resolved it. A pull request can add one, so every report names it.
+    pub config: Option<String>,
 }
 
 impl Report {
@@ -259,6 +262,7 @@ impl Report {
             method: method.map(|m| m.as_str()),
             uncounted,
             prices_confirmed: settings.model.confirmed,
+            config: None,
         }
     }
 
