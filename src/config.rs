@@ -114,8 +114,9 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
 /// Reads one config file. `Ok(None)`: a pyproject.toml without `[tool.ftlint]`.
 pub fn load(path: &Path) -> Result<Option<Config>, String> {
     // A regular file under the data-file cap: a config that is a FIFO or /dev/zero
-    // must not hang the run or fill memory.
-    let text = crate::providers::read_small_file(path).map_err(|e| format!("config file {e}"))?;
+    // must not hang the run or fill memory. The message starts with the path, like
+    // every other error about a path.
+    let text = crate::providers::read_small_file(path)?;
     if is_pyproject(path) {
         let py: Pyproject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         Ok(py.tool.and_then(|t| t.ftlint))

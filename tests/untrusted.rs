@@ -522,11 +522,11 @@ fn config_and_models_files_must_be_small_regular_files() {
     let cases: [(&[&str], &str); 4] = [
         (
             &["--config", "fifo.toml"],
-            "ftlint: error: config file fifo.toml: not a regular file\n",
+            "ftlint: error: fifo.toml: not a regular file\n",
         ),
         (
             &["--config", "/dev/zero"],
-            "ftlint: error: config file /dev/zero: not a regular file\n",
+            "ftlint: error: /dev/zero: not a regular file\n",
         ),
         (
             &["--models", "fifo.toml"],
@@ -556,7 +556,7 @@ fn config_and_models_files_must_be_small_regular_files() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "ftlint: error: config file big.toml: larger than 4194304 bytes, too large for a data file\n"
+        "ftlint: error: big.toml: larger than 4194304 bytes, too large for a data file\n"
     );
 }
 
