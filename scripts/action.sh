@@ -3,11 +3,20 @@
 #
 #   INPUT_FILES       JSONL files or glob patterns, separated by spaces or new lines
 #   INPUT_ARGS        extra `ftlint check` arguments, separated by spaces
+#   INPUT_CONFIG      if set, the config file to use (`--config`) instead of one found
+#                     in the checkout, which a pull request can change
 #   INPUT_SARIF_FILE  if set, also write a SARIF report there
 #   FTLINT_BIN        an ftlint binary to use instead of installing one from this repository
 #
 # Findings become annotations (--format github); ftlint itself appends the Markdown
-# report to $GITHUB_STEP_SUMMARY. The exit code is ftlint's: 1 fails the step on errors.
+# report to $GITHUB_STEP_SUMMARY. The exit code is ftlint's: 1 fails the step on errors;
+# 2 when ftlint could not do its job or a file was not read (see below).
+#
+# File names come from the pull request: they go to ftlint after `--` (a file named
+# `--config=evil.jsonl` is a file, not an option), always quoted, and they are escaped
+# when this script prints them. A matched file reached through a symbolic link that
+# resolves outside the workspace, or into `.git` (where the checkout keeps its token),
+# is not read: the script names it and the step fails.
 set -euo pipefail
 
 if [[ -n "${FTLINT_BIN:-}" ]]; then
@@ -20,35 +29,107 @@ else
     ftlint=ftlint
 fi
 
+# Workflow-command data: `%`, CR and LF escaped as the runner expects, so a file name
+# holding a newline cannot start a line of its own (`::add-mask::`, `::error::`).
+escape() {
+    local s=$1
+    s=${s//'%'/%25}
+    s=${s//$'\r'/%0D}
+    s=${s//$'\n'/%0A}
+    printf '%s' "$s"
+}
+
+# Is any part of the path (as matched) a symbolic link?
+through_link() {
+    local p=$1
+    while [[ -n "$p" && "$p" != . && "$p" != / ]]; do
+        if [[ -L "$p" ]]; then
+            return 0
+        fi
+        [[ "$p" == */* ]] || break
+        p=${p%/*}
+    done
+    return 1
+}
+
+# The real path of $1, or nothing when it cannot be resolved (a dangling link).
+resolved() {
+    local real
+    # `x` keeps a trailing newline of the name from being stripped by $(...).
+    real=$(realpath -- "$1" 2>/dev/null && printf x) || return 0
+    printf '%s' "${real%$'\n'x}"
+}
+
+workspace=$(resolved "${GITHUB_WORKSPACE:-$PWD}")
+
+# A linked file is read only when it resolves inside the workspace and outside `.git`.
+link_allowed() {
+    local real
+    real=$(resolved "$1")
+    [[ -n "$real" && -n "$workspace" ]] || return 1
+    if [[ "$workspace" != / && "$real" != "$workspace"/* ]]; then
+        return 1
+    fi
+    [[ "/$real/" != */.git/* ]]
+}
+
 # Globs expand here (not in YAML); a pattern that matches nothing is an error, not a
 # silent pass.
 set -f # split the inputs on white space without expanding anything yet
 patterns=(${INPUT_FILES:-})
 args=(${INPUT_ARGS:-})
 set +f
+if [[ -n "${INPUT_CONFIG:-}" ]]; then
+    args+=(--config "$INPUT_CONFIG")
+fi
 shopt -s globstar nullglob
 files=()
+refused=0
 for pattern in "${patterns[@]}"; do
     matches=($pattern)
     if [[ ${#matches[@]} -eq 0 ]]; then
-        echo "::error title=ftlint::no file matches '$pattern'"
+        echo "::error title=ftlint::no file matches '$(escape "$pattern")'"
         exit 2
     fi
-    files+=("${matches[@]}")
+    for f in "${matches[@]}"; do
+        if through_link "$f" && ! link_allowed "$f"; then
+            echo "::error title=ftlint::$(escape "$f"): a symbolic link that resolves outside the workspace or into .git; not followed, not read"
+            refused=$((refused + 1))
+            continue
+        fi
+        files+=("$f")
+    done
 done
 shopt -u nullglob
+summarize_refused() {
+    if [[ $refused -gt 0 && -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
+        printf '\n**ftlint did not read %d file(s): symbolic links that resolve outside the workspace or into `.git` (see the annotations).**\n' \
+            "$refused" >>"$GITHUB_STEP_SUMMARY" || true
+    fi
+}
+
 if [[ ${#files[@]} -eq 0 ]]; then
-    echo "::error title=ftlint::no files given (set the action's 'files' input)"
+    summarize_refused
+    if [[ $refused -eq 0 ]]; then
+        echo "::error title=ftlint::no files given (set the action's 'files' input)"
+    fi
     exit 2
 fi
 
 if [[ -n "${INPUT_SARIF_FILE:-}" ]]; then
     # Exit 1 (findings) is the github run's to report; only a failure to run stops here.
     status=0
-    "$ftlint" check --format sarif --output-file "$INPUT_SARIF_FILE" "${args[@]}" "${files[@]}" || status=$?
+    "$ftlint" check --format sarif --output-file "$INPUT_SARIF_FILE" "${args[@]}" -- "${files[@]}" || status=$?
     if [[ $status -gt 1 ]]; then
         exit "$status"
     fi
 fi
 
-exec "$ftlint" check --format github "${args[@]}" "${files[@]}"
+status=0
+"$ftlint" check --format github "${args[@]}" -- "${files[@]}" || status=$?
+summarize_refused
+# A file left unread means the check is incomplete: never a green step.
+if [[ $refused -gt 0 && $status -lt 2 ]]; then
+    status=2
+fi
+exit "$status"

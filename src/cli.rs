@@ -161,13 +161,19 @@ pub struct SettingsArgs {
     pub quiet: bool,
 
     /// Read settings from this file (ftlint.toml, or a pyproject.toml with [tool.ftlint])
-    /// instead of searching from the first input's folder upward.
+    /// instead of searching upward from the folder holding every input to the
+    /// repository root. In CI on untrusted pull requests, pass one from the base branch.
     #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
     pub config: Option<PathBuf>,
 
     /// Ignore every config file.
     #[arg(long)]
     pub isolated: bool,
+
+    /// Do not read an input that is a symbolic link: report it instead (exit 2). For
+    /// files from an untrusted source, where a link could point at a secret.
+    #[arg(long)]
+    pub no_follow_symlinks: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

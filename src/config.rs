@@ -1,9 +1,13 @@
 //! Config files and the merge of config, flags and defaults into one `Settings`.
 //!
 //! A config is `ftlint.toml`, `.ftlint.toml`, or the `[tool.ftlint]` table of a
-//! `pyproject.toml`, found by walking up from the first input's folder (the first folder
-//! holding one wins; in a folder, that order). `--config PATH` names one; `--isolated`
-//! ignores them all. Precedence: flags (and `FTLINT_FORMAT`) > config > defaults.
+//! `pyproject.toml`. One config governs a whole run: the search starts in the folder
+//! that holds every input (their common ancestor, the current folder for stdin) and
+//! walks up (the first folder holding one wins; in a folder, that order), stopping at
+//! the repository root (the folder holding `.git`). A config deeper than that folder
+//! would govern files outside its own folder, so it is not used, and the run says so.
+//! `--config PATH` names one; `--isolated` ignores them all. Precedence: flags (and
+//! `FTLINT_FORMAT`) > config > defaults.
 //!
 //! ```toml
 //! select = ["FT010", "FT020"]          # codes or names; default: every rule
@@ -109,8 +113,10 @@ fn toml_error(path: &Path, text: &str, e: &toml::de::Error) -> String {
 
 /// Reads one config file. `Ok(None)`: a pyproject.toml without `[tool.ftlint]`.
 pub fn load(path: &Path) -> Result<Option<Config>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read config: {e}", path.display()))?;
+    // A regular file under the data-file cap: a config that is a FIFO or /dev/zero
+    // must not hang the run or fill memory. The message starts with the path, like
+    // every other error about a path.
+    let text = crate::providers::read_small_file(path)?;
     if is_pyproject(path) {
         let py: Pyproject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
         Ok(py.tool.and_then(|t| t.ftlint))
@@ -121,36 +127,118 @@ pub fn load(path: &Path) -> Result<Option<Config>, String> {
     }
 }
 
-/// The first config found walking up from `start` (a folder).
-pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, String> {
-    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-    for dir in start.ancestors() {
-        for name in CONFIG_NAMES {
-            let candidate = dir.join(name);
-            if !candidate.is_file() {
-                continue;
-            }
-            if let Some(config) = load(&candidate)? {
-                return Ok(Some((candidate, config)));
-            }
+/// A repository root holds `.git` (a folder, or a file in a worktree or submodule).
+fn is_repo_root(dir: &Path) -> bool {
+    std::fs::symlink_metadata(dir.join(".git")).is_ok()
+}
+
+/// The first config in `dir` (in `CONFIG_NAMES` order).
+fn config_in(dir: &Path) -> Result<Option<(PathBuf, Config)>, String> {
+    for name in CONFIG_NAMES {
+        let candidate = dir.join(name);
+        if !candidate.is_file() {
+            continue;
+        }
+        if let Some(config) = load(&candidate)? {
+            return Ok(Some((candidate, config)));
         }
     }
     Ok(None)
 }
 
-/// Where the config search starts: the first input's folder (the current folder for
-/// stdin or when there is no input).
-fn search_start(files: &[impl AsRef<std::ffi::OsStr>]) -> PathBuf {
-    match files.first().map(AsRef::as_ref) {
-        Some(f) if f != "-" => {
-            let parent = Path::new(f).parent().unwrap_or(Path::new(""));
-            if parent.as_os_str().is_empty() {
-                PathBuf::from(".")
+/// The first config found walking up from `start` (a folder), up to and including the
+/// repository root: a folder above the checkout belongs to someone else (the runner's
+/// home, a parent project), and nothing in the pull request should depend on it.
+/// Outside any repository the search goes up to the file-system root.
+pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, String> {
+    let start = folder(start);
+    for dir in start.ancestors() {
+        if let Some(found) = config_in(dir)? {
+            return Ok(Some(found));
+        }
+        if is_repo_root(dir) {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+/// A folder as an absolute path with links and `..` resolved (as given when it does not
+/// exist), so that inputs' folders can be compared.
+fn folder(dir: &Path) -> PathBuf {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// The folder of each input (the current folder for stdin), resolved.
+fn input_folders(files: &[&std::ffi::OsStr]) -> Vec<PathBuf> {
+    let mut folders: Vec<PathBuf> = files
+        .iter()
+        .map(|f| {
+            if *f == "-" {
+                folder(Path::new("."))
             } else {
-                parent.to_path_buf()
+                folder(Path::new(f).parent().unwrap_or(Path::new("")))
+            }
+        })
+        .collect();
+    if folders.is_empty() {
+        folders.push(folder(Path::new(".")));
+    }
+    folders.sort();
+    folders.dedup();
+    folders
+}
+
+/// Where the config search starts: the deepest folder holding every input. With the
+/// first input's folder instead, a new folder that sorts first (`aaa/ftlint.toml`)
+/// would govern every other file of the run.
+fn search_start(folders: &[PathBuf]) -> PathBuf {
+    let mut common = folders[0].clone();
+    for f in &folders[1..] {
+        while !f.starts_with(&common) {
+            if !common.pop() {
+                break;
             }
         }
-        _ => PathBuf::from("."),
+    }
+    common
+}
+
+/// Configs nearer to some input than the run's own, which the run does not use: below
+/// `start`, in the folders between an input and `start`.
+fn unused_configs(folders: &[PathBuf], start: &Path) -> Vec<PathBuf> {
+    let mut unused = Vec::new();
+    for f in folders {
+        for dir in f
+            .ancestors()
+            .take_while(|d| *d != start && d.starts_with(start))
+        {
+            // A config that does not even parse is not used either; the run does not
+            // fail over a file it would not read.
+            if let Ok(Some((p, _))) = config_in(dir) {
+                unused.push(p);
+                break;
+            }
+        }
+    }
+    unused.sort();
+    unused.dedup();
+    unused
+}
+
+/// `path` relative to the current folder when it is inside it: what people typed.
+fn relative_to_cwd(path: &Path) -> PathBuf {
+    let cwd = folder(Path::new("."));
+    match path.strip_prefix(&cwd) {
+        Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -161,8 +249,19 @@ pub struct Resolved {
     /// The config file used; None with the reason in `config_note`.
     pub config_path: Option<PathBuf>,
     pub config_note: &'static str,
+    /// Configs nearer to some input than the run's config, not used (see the module doc).
+    pub unused_configs: Vec<PathBuf>,
     /// Where extra models were read from, in order.
     pub model_sources: Vec<String>,
+}
+
+impl Resolved {
+    /// The config file for reports: its path as display-ready text (None: no config).
+    pub fn config_shown(&self) -> Option<String> {
+        self.config_path
+            .as_ref()
+            .map(|p| crate::display::os_str(p.as_os_str()).into_owned())
+    }
 }
 
 fn parse_rules(list: &[String], origin: &str) -> Result<Vec<Rule>, String> {
@@ -206,11 +305,13 @@ fn read_models_file(path: &Path, catalog: &mut Catalog) -> Result<(), String> {
     catalog.extend_from_toml(&text, &path.display().to_string())
 }
 
-/// Merges config (unless `--isolated`) and flags into settings; `files` are the inputs.
+/// Merges config (unless `--isolated`) and flags into settings; `files` are the inputs
+/// (the validation file, from `args`, is one too).
 pub fn resolve(
     args: &SettingsArgs,
     files: &[impl AsRef<std::ffi::OsStr>],
 ) -> Result<Resolved, String> {
+    let mut unused = Vec::new();
     let (config_path, config, config_note) = if args.isolated {
         (None, Config::default(), "none (--isolated)")
     } else if let Some(p) = &args.config {
@@ -219,8 +320,23 @@ pub fn resolve(
             None => return Err(format!("{}: has no [tool.ftlint] table", p.display())),
         }
     } else {
-        match discover(&search_start(files))? {
-            Some((p, c)) => (Some(p), c, "found from the first input's folder upward"),
+        let inputs: Vec<&std::ffi::OsStr> = files
+            .iter()
+            .map(AsRef::as_ref)
+            .chain(args.validation_file.as_deref())
+            .collect();
+        let folders = input_folders(&inputs);
+        let start = search_start(&folders);
+        unused = unused_configs(&folders, &start)
+            .iter()
+            .map(|p| relative_to_cwd(p))
+            .collect();
+        match discover(&start)? {
+            Some((p, c)) => (
+                Some(relative_to_cwd(&p)),
+                c,
+                "found upward from the folder holding every input",
+            ),
             None => (None, Config::default(), "none found"),
         }
     };
@@ -304,6 +420,8 @@ pub fn resolve(
     settings.method = method;
     settings.lint_only = args.lint_only || config.lint_only.unwrap_or(false);
     settings.deny_warnings = args.deny_warnings || config.deny_warnings.unwrap_or(false);
+    // A flag only: a config in the pull request must not be able to turn it off.
+    settings.follow_symlinks = !args.no_follow_symlinks;
     settings.engine = match (args.tokenizer, &config.tokenizer) {
         (Some(e), _) => e,
         (None, Some(name)) => Engine::from_str(name, true).map_err(|_| {
@@ -370,6 +488,7 @@ pub fn resolve(
         format,
         config_path,
         config_note,
+        unused_configs: unused,
         model_sources,
     })
 }
@@ -392,6 +511,14 @@ pub fn render(r: &Resolved) -> String {
         None => {
             let _ = writeln!(out, "# config file: {}", r.config_note);
         }
+    }
+    for p in &r.unused_configs {
+        let shown = crate::display::os_str(p.as_os_str());
+        let _ = writeln!(
+            out,
+            "# not used: {} (nearer to some inputs; one config governs a run)",
+            crate::display::path(&shown)
+        );
     }
     if r.model_sources.is_empty() {
         let _ = writeln!(out, "# models: built-in catalog");

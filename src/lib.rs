@@ -81,7 +81,13 @@ pub fn run_with_progress(
         } else {
             Arc::from(&*name)
         };
-        match input::open_path(std::path::Path::new(spec), no_mmap) {
+        let opened = if settings.follow_symlinks {
+            Ok(())
+        } else {
+            input::refuse_symlink(std::path::Path::new(spec))
+        }
+        .and_then(|()| input::open_path(std::path::Path::new(spec), no_mmap));
+        match opened {
             Ok(source) => {
                 match check::check_source(shown, source, settings, tokenizer.as_ref(), role) {
                     Ok(r) => results.push(r),

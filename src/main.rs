@@ -9,6 +9,9 @@ use ftlint::report::{self, Report, human::HumanOptions};
 use ftlint::rules::Rule;
 use std::ffi::{OsStr, OsString};
 use std::io::{IsTerminal, Write};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Below this much input a run takes a second or two: a progress bar would only flicker.
@@ -90,6 +93,16 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         return Ok(0);
     }
     let opts = &args.opts;
+    // Before any input is read or anything written: a report must never replace a dataset.
+    refuse_overwriting_inputs(&args.files, opts, resolved.format)?;
+    for p in &resolved.unused_configs {
+        let msg = format!(
+            "{} is not used: one config governs a run, the one found upward from the folder holding every input (--config picks one)",
+            display::os_str(p.as_os_str())
+        );
+        eprintln!("ftlint: warning: {}", display::path(&msg));
+    }
+    let config_shown = resolved.config_shown();
     let Resolved {
         settings, format, ..
     } = resolved;
@@ -119,11 +132,12 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    let mut report = report;
+    report.config = config_shown;
 
     let text = render(&report, format, opts);
     match &opts.output_file {
-        Some(path) => std::fs::write(path, &text)
-            .map_err(|e| format!("{}: cannot write the report: {e}", path.display()))?,
+        Some(path) => write_output_file(path, &text)?,
         None => write_stdout(&text),
     }
     if format == OutputFormat::Github {
@@ -239,4 +253,125 @@ fn write_stdout(s: &str) {
     {
         std::process::exit(0);
     }
+}
+
+/// A regular file's identity (device, inode): equal for every name of one file, through
+/// symbolic links, hard links, `./` and `..`. Other kinds (terminals, pipes, /dev/null)
+/// are never a dataset a report could replace.
+fn file_id(meta: std::io::Result<std::fs::Metadata>) -> Option<(u64, u64)> {
+    meta.ok()
+        .filter(std::fs::Metadata::is_file)
+        .map(|m| (m.dev(), m.ino()))
+}
+
+fn fd_id(fd: BorrowedFd<'_>) -> Option<(u64, u64)> {
+    let file = std::fs::File::from(fd.try_clone_to_owned().ok()?);
+    file_id(file.metadata())
+}
+
+/// Exit 2 before anything is written when a place the report goes (`-o`, stdout, the
+/// GitHub step summary) is the same file as an input (the files, `--validation-file`,
+/// or stdin when it is a file): `ftlint check v.jsonl -o v.jsonl` would replace the
+/// dataset with its report.
+fn refuse_overwriting_inputs(
+    files: &[OsString],
+    opts: &SettingsArgs,
+    format: OutputFormat,
+) -> Result<(), String> {
+    let mut outputs: Vec<(String, Option<(u64, u64)>)> = Vec::new();
+    match &opts.output_file {
+        Some(p) => outputs.push((
+            format!("-o {}", display::os_str(p.as_os_str())),
+            file_id(std::fs::metadata(p)),
+        )),
+        None => outputs.push(("stdout".to_string(), fd_id(std::io::stdout().as_fd()))),
+    }
+    if format == OutputFormat::Github {
+        if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+            outputs.push((
+                format!("GITHUB_STEP_SUMMARY ({})", display::os_str(&p)),
+                file_id(std::fs::metadata(&p)),
+            ));
+        }
+    }
+    for spec in files
+        .iter()
+        .map(OsString::as_os_str)
+        .chain(opts.validation_file.as_deref())
+    {
+        let id = if spec == "-" {
+            fd_id(std::io::stdin().as_fd())
+        } else {
+            file_id(std::fs::metadata(spec))
+        };
+        let Some(id) = id else { continue };
+        if let Some((name, _)) = outputs.iter().find(|(_, out)| *out == Some(id)) {
+            let input = if spec == "-" {
+                "stdin".into()
+            } else {
+                display::os_str(spec)
+            };
+            return Err(format!(
+                "{name} is the same file as the input {input}; refusing to write the report there"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the report to `path`: into a new file in the same folder, renamed over `path`
+/// once complete and synced, so a failed write (a full disk) never leaves a partial
+/// report for a later step to upload. A symbolic link at `path` is replaced, not written
+/// through. Devices and pipes (`/dev/stdout`, a FIFO) are written directly.
+fn write_output_file(path: &Path, text: &str) -> Result<(), String> {
+    let shown = display::os_str(path.as_os_str()).into_owned();
+    let fail = |e: std::io::Error| format!("{shown}: cannot write the report: {e}");
+    let existing = std::fs::metadata(path).ok();
+    if let Some(meta) = &existing {
+        if meta.is_dir() {
+            return Err(format!("{shown}: cannot write the report: is a directory"));
+        }
+        if !meta.is_file() {
+            return std::fs::write(path, text).map_err(fail);
+        }
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{shown}: cannot write the report: not a file name"))?;
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let (temp, mut file) = (0..100)
+        .find_map(|n| {
+            let mut temp_name = OsString::from(".");
+            temp_name.push(name);
+            temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+            let temp = folder.join(temp_name);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+            {
+                Ok(f) => Some(Ok((temp, f))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+                Err(e) => Some(Err(e)),
+            }
+        })
+        .unwrap_or_else(|| Err(std::io::ErrorKind::AlreadyExists.into()))
+        .map_err(fail)?;
+    let written = file
+        .write_all(text.as_bytes())
+        .and_then(|()| match &existing {
+            // Keep the mode of the report being replaced (e.g. readable by a later step).
+            Some(meta) => file.set_permissions(meta.permissions()),
+            None => Ok(()),
+        })
+        .and_then(|()| file.sync_all())
+        .and_then(|()| std::fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&temp);
+        return Err(fail(e));
+    }
+    Ok(())
 }

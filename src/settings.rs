@@ -20,6 +20,8 @@ pub struct Settings {
     pub epochs: Option<u64>,
     pub requests: u64,
     pub few_shot: u64,
+    /// Read inputs that are symbolic links (`--no-follow-symlinks` turns it off).
+    pub follow_symlinks: bool,
     /// Effective severity per rule (`Rule as usize`); None = rule off.
     severities: Vec<Option<Severity>>,
 }
@@ -46,6 +48,7 @@ impl Settings {
             epochs: None,
             requests: DEFAULT_REQUESTS,
             few_shot: DEFAULT_FEW_SHOT,
+            follow_symlinks: true,
         }
     }
 

@@ -26,8 +26,11 @@ fn pre_commit_hook_entry_checks_the_staged_files() {
     let entry = hook_key("entry");
     let mut words = entry.split_whitespace();
     assert_eq!(words.next(), Some("ftlint"));
-    let args: Vec<&str> = words.collect();
+    let mut args: Vec<&str> = words.collect();
     assert_eq!(args, ["check", "--lint-only"]);
+    // The hook's default args end the options: file names come after `--`.
+    assert_eq!(hook_key("args"), r#"["--"]"#);
+    args.push("--");
 
     // pre-commit appends the staged files that match `files`.
     let dir = temp_dir("pre_commit");
@@ -58,7 +61,7 @@ fn action_yml_runs_the_script() {
     let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
     assert!(action.contains("using: composite"));
     assert!(action.contains(r#"run: bash "$GITHUB_ACTION_PATH/scripts/action.sh""#));
-    for input in ["files", "args", "sarif-file"] {
+    for input in ["files", "args", "config", "sarif-file"] {
         assert!(action.contains(&format!("  {input}:")), "input {input}");
     }
     let script = std::fs::read_to_string(root().join("scripts/action.sh")).unwrap();

@@ -1,4 +1,4 @@
-//! Config files: discovery from the first input's folder upward, precedence (flags over
+//! Config files: discovery upward from the folder holding every input, precedence (flags over
 //! config over defaults), `--config`, `--isolated`, unknown keys, and `ftlint config`.
 
 mod common;
@@ -38,7 +38,7 @@ fn settings(dir: &Path, extra: &[&str]) -> String {
 }
 
 #[test]
-fn discovered_upward_from_the_first_input() {
+fn discovered_upward_from_the_inputs_folder() {
     let dir = project("cfg_discover");
     write(
         &dir,
@@ -54,7 +54,7 @@ fn discovered_upward_from_the_first_input() {
     );
     let s = settings(&dir, &[]);
     assert!(
-        s.contains("ftlint.toml (found from the first input's folder upward)"),
+        s.contains("ftlint.toml (found upward from the folder holding every input)"),
         "{s}"
     );
     assert!(s.contains("deny-warnings = true"));

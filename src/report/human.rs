@@ -282,6 +282,9 @@ fn summary(r: &Report, out: &mut String, color: bool) {
             ))
         );
     }
+    if let Some(config) = &r.config {
+        let _ = writeln!(out, "  config: {}", display::path(config));
+    }
     let (Some(t), Some(c)) = (&r.tokens, &r.cost) else {
         if let Some(why) = &r.uncounted {
             let _ = writeln!(out, "\nTokens and cost: not available: {why}");

@@ -73,6 +73,7 @@ pub fn to_value(r: &Report) -> Value {
         "version": r.version,
         "provider": r.provider,
         "method": r.method,
+        "config": r.config,
         "files": files,
         "summary": {
             "examples": r.examples,

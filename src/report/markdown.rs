@@ -60,7 +60,19 @@ pub fn render_with_limit(r: &Report, limit: usize) -> String {
     }
     rule_table(r, &mut out);
     findings(r, &mut out, limit);
-    let _ = writeln!(out, "\n<sub>ftlint {}</sub>", r.version);
+    match &r.config {
+        Some(config) => {
+            let _ = writeln!(
+                out,
+                "\n<sub>ftlint {} · config {}</sub>",
+                r.version,
+                code(config)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "\n<sub>ftlint {} · no config file</sub>", r.version);
+        }
+    }
     out
 }
 

@@ -134,6 +134,9 @@ pub struct Report {
     pub prices_confirmed: bool,
     /// USD per hour of a deployment of the tuned model, where the provider charges one.
     pub hosting_per_hour: Option<crate::models::Price>,
+    /// The config file whose settings the run used (None: none); set by the front end,
+    /// which resolved it. A pull request can add one, so every report names it.
+    pub config: Option<String>,
 }
 
 impl Report {
@@ -262,6 +265,7 @@ impl Report {
             uncounted,
             prices_confirmed: settings.model.confirmed,
             hosting_per_hour: settings.model.hosting_per_hour,
+            config: None,
         }
     }
 
