@@ -252,6 +252,7 @@ pub fn check_source(
         shape_error: false,
     };
     let cap = settings.max_diagnostics;
+    let gzip = source.is_gzip();
 
     input::for_each_block(source, |block, is_first, is_last| {
         facts.bytes += block.len() as u64;
@@ -321,6 +322,9 @@ pub fn check_source(
     facts.shape_error = res.shape_error;
     res.format = facts.format.map(|f| f.id);
     let mut late = Vec::new();
+    if gzip {
+        late.extend(file::compressed(&path, settings));
+    }
     file::check_file(&facts, settings, &mut late);
     if !res.shape_error && res.examples > 0 && role == Role::Training {
         late.extend(dataset::check_too_few(&path, res.valid, settings));

@@ -35,6 +35,7 @@ pub enum Rule {
     JsonArrayFile,
     MultilineJson,
     NoRecords,
+    NotJsonl,
     // Record JSON.
     InvalidJson,
     JsonTooDeep,
@@ -87,6 +88,7 @@ pub enum Rule {
     ValidationOverlap,
     OverTokenLimit,
     FileTooLarge,
+    CompressedFile,
     InvalidImage,
     TooManyImages,
 }
@@ -102,6 +104,7 @@ impl Rule {
         Rule::JsonArrayFile,
         Rule::MultilineJson,
         Rule::NoRecords,
+        Rule::NotJsonl,
         Rule::InvalidJson,
         Rule::JsonTooDeep,
         Rule::RecordNotObject,
@@ -148,6 +151,7 @@ impl Rule {
         Rule::ValidationOverlap,
         Rule::OverTokenLimit,
         Rule::FileTooLarge,
+        Rule::CompressedFile,
         Rule::InvalidImage,
         Rule::TooManyImages,
     ];
@@ -406,6 +410,31 @@ Fix the step that produced the file so it writes one record per line (and at lea
 ```
 "#,
     },
+    RuleInfo {
+        code: "FT009",
+        name: "not-jsonl",
+        severity: E,
+        summary: "File is CSV, TSV, Parquet or an archive, not JSONL",
+        explanation: r#"## What it does
+Flags, once for the whole file, a file that is plainly not JSON Lines: comma- or tab-separated values (a header row such as `prompt,completion` and rows without a `{`), a Parquet file (`PAR1` magic), or a ZIP, bzip2, xz or zstd archive. The rest of the file is not checked line by line, so one finding replaces an FT010 error on every line. (gzip files are read as they are: see FT075.)
+
+## Why this matters
+The provider reads one JSON object per line; a spreadsheet export, a Hugging Face Parquet shard or a zipped dataset is rejected as a whole. The usual cause is uploading the file a data tool wrote instead of converting it.
+
+## Example
+A CSV export with a header row:
+```json
+prompt,completion
+"What is 2+2?","4"
+```
+
+## Use instead
+Convert each row to a record, e.g. with pandas: `pd.read_csv(f).apply(lambda r: {"messages": [{"role": "user", "content": r.prompt}, {"role": "assistant", "content": r.completion}]}, axis=1)` written with `json.dumps` one per line:
+```json
+{"messages":[{"role":"user","content":"What is 2+2?"},{"role":"assistant","content":"4"}]}
+```
+"#,
+    },
     // ------------------------------------------------------------------
     // Record JSON
     // ------------------------------------------------------------------
@@ -505,13 +534,13 @@ Keep exactly one value per key:
     RuleInfo {
         code: "FT014",
         name: "unknown-top-level-key",
-        severity: W,
-        summary: "Unexpected top-level key in a chat record",
+        severity: E,
+        summary: "A record has a top-level key its format does not define",
         explanation: r#"## What it does
-Flags a top-level key other than `messages`, `tools`, `functions` and `parallel_tool_calls` in a chat record.
+Flags a top-level key beside a format's own: in a chat record anything but `messages`, `tools`, `functions` and `parallel_tool_calls`; in a preference record anything but `input`, `preferred_output` and `non_preferred_output`. A key given twice is one finding. The message names the key and whether the provider fails the job on it.
 
 ## Why this matters
-Extra keys are either ignored or make the provider reject the file. Metadata such as ids or sources never reaches training, and a typo such as `tool` for `tools` silently drops the tool definitions the model was supposed to learn to use.
+OpenAI fails the whole job on one extra key: a real job exported with metadata keys failed with `Invalid file format. Example 1 contains an extra "weight".` Together's validator rejects the file too (`Found extra column "id" in the line 1.`), and Azure, which takes OpenAI's format, is treated alike. ftlint already rejects an extra key inside a message (FT029) or in a prompt/completion record (FT062); the top level agrees. Fireworks and Mistral document no such check, so their profiles keep it a warning. A typo such as `tool` for `tools` would also silently drop the tool definitions.
 
 ## Example
 ```json
@@ -709,9 +738,9 @@ The provider rejects the file. Numbers, objects and `null` typically come from a
         code: "FT028",
         name: "empty-content",
         severity: W,
-        summary: "`content` is an empty string",
+        summary: "`content` or `completion` is an empty string",
         explanation: r#"## What it does
-Flags a message whose `content` is the empty string `""`.
+Flags a message whose `content` is the empty string `""`, and a prompt/completion record whose `completion` is `""`.
 
 ## Why this matters
 An empty message gives the model nothing to learn from; an empty assistant message even teaches it to answer with nothing, while the rest of the example is still billed. It is usually a data-pipeline bug: a wrong column name, a failed generation, a filter that blanked the text.
@@ -804,7 +833,7 @@ Give a real name, or drop the key:
         severity: E,
         summary: "`tool_calls` is malformed",
         explanation: r#"## What it does
-Flags a `tool_calls` that is not an array of `{"id": string, "type": "function", "function": {"name": string, "arguments": string}}`, or whose `arguments` string does not parse as JSON.
+Flags a `tool_calls` that is not an array of `{"id": string, "type": "function", "function": {"name": string, "arguments": string}}`, a function name outside `^[a-zA-Z0-9_-]{1,64}$`, or an `arguments` string that does not parse as JSON.
 
 ## Why this matters
 The provider rejects the file. The most common mistake is giving `arguments` as a JSON object: it must be a JSON-encoded STRING, exactly as the API returns it, and the model learns to produce that string.
@@ -826,7 +855,7 @@ The provider rejects the file. The most common mistake is giving `arguments` as 
         severity: E,
         summary: "Legacy `function_call` is not `{name, arguments}` with string values",
         explanation: r#"## What it does
-Flags a legacy `function_call` on an assistant message that is not an object `{"name": string, "arguments": string}`.
+Flags a legacy `function_call` on an assistant message that is not an object `{"name": string, "arguments": string}`, whose name is outside `^[a-zA-Z0-9_-]{1,64}$`, or whose `arguments` do not parse as JSON.
 
 ## Why this matters
 The provider rejects the file. As with `tool_calls`, `arguments` must be a JSON-encoded string, not an object.
@@ -914,10 +943,10 @@ A function result must name the function it comes from; the provider rejects it 
         severity: E,
         summary: "Top-level `tools`, `functions` or `parallel_tool_calls` is malformed",
         explanation: r#"## What it does
-Flags a top-level `tools` that is not an array of `{"type":"function","function":{"name": string, "description"?: string, "parameters": object}}`, a `functions` that is not an array of `{"name", "description"?, "parameters"}`, or a `parallel_tool_calls` that is not a boolean.
+Flags a top-level `tools` that is not an array of `{"type":"function","function":{"name", "description"?, "parameters"?}}`, a `functions` that is not an array of `{"name", "description"?, "parameters"?}`, either list empty or longer than 128 definitions, a name outside `^[a-zA-Z0-9_-]{1,64}$`, a `description` that is not a string, a `parameters` that is not a JSON-schema object, or a `parallel_tool_calls` that is not a boolean. `description` and `parameters` are optional: "omitting `parameters` defines a function with an empty parameter list". The same name pattern applies to the names in `tool_calls` (FT040) and `function_call` (FT041).
 
 ## Why this matters
-The provider rejects the file. A frequent mistake is the flat tool shape (`{"type":"function","name":...}`) used by some newer APIs, without the `function` wrapper.
+The provider rejects the file (the API schema allows 1 to 128 functions, and names of letters, digits, `_` and `-` up to 64 characters). A frequent mistake is the flat tool shape (`{"type":"function","name":...}`) used by some newer APIs, without the `function` wrapper; another is a name with a space such as `get weather`.
 
 ## Example
 ```json
@@ -1480,6 +1509,30 @@ Split it into files under the limit, or use the Uploads API:
 "#,
     },
     RuleInfo {
+        code: "FT075",
+        name: "compressed-file",
+        severity: W,
+        summary: "File is gzip-compressed: checked inside, but upload it decompressed",
+        explanation: r#"## What it does
+Flags, once per file, a gzip-compressed file (`.jsonl.gz`, or gzip bytes on stdin). ftlint decompresses it as it reads and checks, counts and prices the records inside as usual; this finding only says the file itself is not what the provider takes.
+
+## Why this matters
+The providers take plain JSONL: OpenAI's Files API says "the Fine-tuning API only supports .jsonl files", and Together's uploader checks the file's extension and content. Uploading the `.gz` fails. It is a warning, not an error: the records are valid or not on their own, and keeping datasets compressed and decompressing them at upload is common.
+
+## Example
+`data.jsonl.gz`, holding records like:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+
+## Use instead
+Decompress before the upload (`gunzip -k data.jsonl.gz`) and upload `data.jsonl`:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+"#,
+    },
+    RuleInfo {
         code: "FT080",
         name: "invalid-image",
         severity: E,
@@ -1653,6 +1706,8 @@ mod tests {
         assert_eq!(Rule::InvalidUtf8.default_severity(), Severity::Error);
         assert_eq!(Rule::BlankLine.default_severity(), Severity::Warning);
         assert_eq!(Rule::DuplicateKey.default_severity(), Severity::Warning);
+        // OpenAI fails the job on an extra top-level key; profiles may relax it.
+        assert_eq!(Rule::UnknownTopLevelKey.default_severity(), Severity::Error);
         assert_eq!(Rule::OverTokenLimit.default_severity(), Severity::Warning);
         assert_eq!(Rule::TooFewExamples.default_severity(), Severity::Error);
     }

@@ -483,6 +483,44 @@ mod tests {
         assert_eq!(t.trained, 0);
     }
 
+    /// "Omitting `parameters` defines a function with an empty parameter list": it counts
+    /// as one whose schema has no properties (rendered `() => any` either way); a
+    /// definition with parameters keeps the recipe's figure.
+    #[test]
+    fn a_definition_without_parameters_counts_as_an_empty_parameter_list() {
+        let defs = |s: &'static str| -> Vec<Json<'static>> {
+            let v: Json = serde_json::from_str(s).unwrap();
+            v.as_array().unwrap().to_vec()
+        };
+        for enc in [Encoding::Cl100kBase, Encoding::O200kBase] {
+            let tok = Tokenizer::new(Engine::Bpe, enc);
+            let c = tok.tool_constants();
+            let bare = tok.count_tool_definitions(&defs(
+                r#"[{"type":"function","function":{"name":"get_time"}}]"#,
+            ));
+            let empty = tok.count_tool_definitions(&defs(
+                r#"[{"type":"function","function":{"name":"get_time","parameters":{"type":"object","properties":{}}}}]"#,
+            ));
+            assert_eq!(bare, empty);
+            assert_eq!(
+                bare as i64,
+                c.func_init + tok.count("get_time:") as i64 + c.func_end
+            );
+            let with = tok.count_tool_definitions(&defs(
+                r#"[{"name":"get_weather","description":"Weather.","parameters":{"type":"object","properties":{"city":{"type":"string","description":"City."}}}}]"#,
+            ));
+            assert_eq!(
+                with as i64,
+                c.func_init
+                    + tok.count("get_weather:Weather") as i64
+                    + c.prop_init
+                    + c.prop_key
+                    + tok.count("city:string:City") as i64
+                    + c.func_end
+            );
+        }
+    }
+
     #[test]
     fn special_token_text_is_ordinary_text() {
         for engine in [Engine::Bpe, Engine::Tiktoken] {

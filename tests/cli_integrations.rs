@@ -99,16 +99,16 @@ fn action_script_annotates_and_writes_the_step_summary() {
     let out = stdout(&o);
     assert_eq!(
         out.lines().filter(|l| l.starts_with("::error ")).count(),
-        3,
+        4,
         "{out}"
     );
     assert_eq!(
         out.lines().filter(|l| l.starts_with("::warning ")).count(),
-        5
+        4
     );
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(
-        md.starts_with("## ❌ ftlint: 3 errors, 5 warnings\n"),
+        md.starts_with("## ❌ ftlint: 4 errors, 4 warnings\n"),
         "{md}"
     );
     assert!(
@@ -187,7 +187,7 @@ fn color_on_a_terminal_unless_no_color_or_a_file() {
     in_terminal(&format!("{cmd} -o {}", file.display()), &[]).unwrap();
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(
-        text.contains("3 errors") && !text.contains('\x1b'),
+        text.contains("4 errors") && !text.contains('\x1b'),
         "{text}"
     );
 }

@@ -343,8 +343,8 @@ fn every_format_on_the_hostile_fixture() {
         .map(|d| d["message"].as_str().unwrap())
         .collect();
     for exact in [
-        "unknown role \"safe\u{202e}txt.exe\u{2066}\"",
-        "unknown role \"narrator\u{1b}[31mred\u{1b}]0;pwned\u{7}\"",
+        "`role` \"safe\u{202e}txt.exe\u{2066}\" is not a role: OpenAI takes `system`, `user`, `assistant`, `tool`, `function`",
+        "`role` \"narrator\u{1b}[31mred\u{1b}]0;pwned\u{7}\" is not a role: OpenAI takes `system`, `user`, `assistant`, `tool`, `function`",
         "`@org/team and @org/other-team` is not allowed on a user message",
     ] {
         assert!(messages.contains(&exact), "JSON lost {exact:?}");
@@ -359,18 +359,19 @@ fn people_see_escapes_where_the_data_hides_things() {
         concise
             .stdout
             .lines()
-            .find(|l| l.starts_with(&prefix))
+            // FT070 (too few valid examples) is reported at line 1 too.
+            .find(|l| l.starts_with(&prefix) && !l.contains("[FT070]"))
             .unwrap_or_else(|| panic!("no finding on line {n}"))
             .to_string()
     };
     assert_eq!(
         line(1),
         format!(
-            "{HOSTILE}:1:60: error[FT025] unknown role \"narrator\\u001b[31mred\\u001b]0;pwned\\u0007\""
+            "{HOSTILE}:1:60: error[FT025] `role` \"narrator\\u001b[31mred\\u001b]0;pwned\\u0007\" is not a role: OpenAI takes `system`, `user`, `assistant`, `tool`, `function`"
         )
     );
-    assert!(line(4).ends_with(r#"unknown role "safe\u202etxt.exe\u2066""#));
-    assert!(line(23).ends_with(r#"unknown role "x\n\u003a:error\u003a:injected""#));
+    assert!(line(4).contains(r#"`role` "safe\u202etxt.exe\u2066" is not a role"#));
+    assert!(line(23).contains(r#"`role` "x\n\u003a:error\u003a:injected" is not a role"#));
     // A megabyte-long value is not a megabyte-long line: cut, with an ellipsis.
     let long = line(31);
     assert!(long.ends_with("kkk…"), "{long}");

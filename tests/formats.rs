@@ -132,7 +132,7 @@ fn tables(md: &str) -> Vec<Vec<Vec<String>>> {
 fn markdown_renders_as_tables() {
     let md = stdout(&run(&["check", KNOWN_FAULTS, "--format", "markdown"]));
     assert!(
-        md.starts_with("## ❌ ftlint: 3 errors, 5 warnings\n"),
+        md.starts_with("## ❌ ftlint: 4 errors, 4 warnings\n"),
         "{md}"
     );
     let t = tables(&md);
@@ -294,7 +294,7 @@ fn github_format_appends_markdown_to_the_step_summary() {
     assert_eq!(o.status.code(), Some(1));
     let text = std::fs::read_to_string(&summary).unwrap();
     assert!(
-        text.starts_with("earlier step\n## ❌ ftlint: 3 errors, 5 warnings"),
+        text.starts_with("earlier step\n## ❌ ftlint: 4 errors, 4 warnings"),
         "{text}"
     );
     // The Markdown goes to the summary only, never into the annotations stream.
@@ -332,7 +332,7 @@ print(root.find(".//failure").text.splitlines()[0])
     let got = String::from_utf8(o.stdout).unwrap();
     assert_eq!(
         got,
-        "2 3 3 no findings\nfixtures/formats_known_faults.jsonl:3:109: error[FT010] invalid JSON: trailing comma\n"
+        "2 4 4 no findings\nfixtures/formats_known_faults.jsonl:3:109: error[FT010] invalid JSON: trailing comma\n"
     );
 }
 

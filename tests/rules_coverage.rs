@@ -247,3 +247,49 @@ fn json_document_files_get_exactly_one_diagnostic() {
         assert_eq!(doc["summary"]["warnings"], 0, "{file}");
     }
 }
+
+/// The message and help of every rule, as users read them: each rule's fixture is run
+/// and every diagnostic's code, place, severity, message and help compared with
+/// `tests/golden/rule_messages.txt`. `UPDATE_GOLDEN=1` rewrites it; review the diff.
+#[test]
+fn every_rule_message_and_help_is_pinned() {
+    let mut got = String::new();
+    for &rule in Rule::ALL {
+        let fixture = fixture_for(rule);
+        let mut args = vec![fixture.as_str()];
+        args.extend_from_slice(lookup(EXTRA_ARGS, rule.code()));
+        let doc = check_json(&args);
+        got.push_str(&format!("## {} {}\n", rule.code(), args.join(" ")));
+        for d in doc["diagnostics"].as_array().unwrap() {
+            got.push_str(&format!(
+                "{}:{}:{} {}[{}] {}\n    help: {}\n",
+                d["path"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+                d["help"].as_str().unwrap(),
+            ));
+        }
+    }
+    let path = root().join("tests/golden/rule_messages.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if got != want {
+        let first = got
+            .lines()
+            .zip(want.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.lines().count().min(want.lines().count()));
+        panic!(
+            "rule messages differ from tests/golden/rule_messages.txt at line {}:\n  got:      {:?}\n  expected: {:?}\n(UPDATE_GOLDEN=1 cargo test --test rules_coverage rewrites it)",
+            first + 1,
+            got.lines().nth(first),
+            want.lines().nth(first)
+        );
+    }
+}

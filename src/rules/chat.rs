@@ -5,7 +5,7 @@
 use super::{LineCheck, idx, key};
 use crate::locate::{Seg, Target};
 use crate::record::Json;
-use crate::registry::Rule;
+use crate::registry::{Rule, Severity};
 
 pub const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "functions", "parallel_tool_calls"];
 
@@ -119,15 +119,20 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
             let l = k.to_ascii_lowercase();
             l == "messages" || l == "message" || l == "conversation" || l == "msgs"
         });
+        let preference_like = fields
+            .iter()
+            .any(|(k, _)| PREFERENCE_KEYS.contains(&k.as_ref()));
         let help = match lookalike {
             Some(k) => format!("rename `{k}` to `messages`"),
+            None if preference_like => "for a preference record give `input` (with `input.messages`), `preferred_output` and `non_preferred_output`; for a chat record, `messages`".to_string(),
             None => "add `\"messages\": [{\"role\": \"user\", \"content\": …}, {\"role\": \"assistant\", \"content\": …}]`".to_string(),
         };
         c.at(
             Rule::MissingMessages,
             &[],
             Target::Value,
-            "record has no `messages` key".to_string(),
+            "the record has no `messages` key: a chat record needs the conversation in `messages`"
+                .to_string(),
             help,
         );
         return;
@@ -135,7 +140,12 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
     check_conversation(messages, &[key("messages")], Conversation::Example, c);
 }
 
+/// Keys of the other record format, for a hint when a record mixes the two.
+const PREFERENCE_KEYS: &[&str] = &["input", "preferred_output", "non_preferred_output"];
+
 /// FT014: keys beside the format's own. Reported once per key, however often it repeats.
+/// The message says what the provider does with it: at error severity (OpenAI, Azure,
+/// Together) the whole job fails.
 pub fn check_top_level_keys(
     fields: &[(std::borrow::Cow<'_, str>, Json)],
     known: &[&str],
@@ -146,17 +156,45 @@ pub fn check_top_level_keys(
         if known.contains(&k.as_ref()) || fields[..i].iter().any(|(k0, _)| k0 == k) {
             continue;
         }
+        let provider = &c.settings.provider.name;
+        let message = if c.settings.severity(Rule::UnknownTopLevelKey) == Some(Severity::Error) {
+            format!(
+                "unknown top-level key `{k}`: {provider} fails the whole job on a key {what} does not define"
+            )
+        } else {
+            format!("unknown top-level key `{k}`: {what} does not define it")
+        };
+        let help = if what == "a chat record" && PREFERENCE_KEYS.contains(&k.as_ref()) {
+            format!(
+                "`{k}` belongs to a preference record (`input`, `preferred_output`, `non_preferred_output`, no `messages`): write the record as one format or the other"
+            )
+        } else if what == "a preference record" && k == "messages" {
+            "a preference record holds its conversation in `input.messages`: move `messages` into `input`".to_string()
+        } else if what == "a preference record" && (k == "tools" || k == "parallel_tool_calls") {
+            format!("in a preference record `{k}` goes inside `input`, beside `messages`")
+        } else {
+            format!(
+                "{} holds only {}: remove `{k}` (keep metadata in a side file keyed by line number)",
+                capitalize(what),
+                quoted_list(known)
+            )
+        };
         c.at(
             Rule::UnknownTopLevelKey,
             &[key(k)],
             Target::Key,
-            format!("unknown top-level key `{k}`"),
-            format!(
-                "{what} holds only {}; remove `{k}` or keep it outside the training file",
-                quoted_list(known)
-            ),
+            message,
+            help,
         );
     }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|f| f.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Checks `messages` (at `base`) as a conversation.
@@ -183,7 +221,10 @@ pub fn check_conversation(
             not_array,
             base,
             Target::Value,
-            format!("{name} is {}, not an array", messages.type_name()),
+            format!(
+                "{name} is {}: it must be an array of messages",
+                describe(messages)
+            ),
             format!("make {name} an array of {{\"role\", \"content\"}} objects"),
         );
         return info;
@@ -193,7 +234,7 @@ pub fn check_conversation(
             empty,
             base,
             Target::Value,
-            format!("{name} is empty"),
+            format!("{name} is an empty array: it must hold the conversation"),
             if kind == Conversation::Example {
                 "add at least a user and an assistant message, or drop the line".to_string()
             } else {
@@ -274,7 +315,11 @@ pub fn check_conversation(
             Rule::NothingToTrain,
             at_messages,
             Target::Key,
-            format!("all {assistants} assistant messages have `weight: 0`: the example trains nothing but is billed"),
+            if assistants == 1 {
+                "the only assistant message has `weight: 0`: the example trains nothing but is billed".to_string()
+            } else {
+                format!("all {assistants} assistant messages have `weight: 0`: the example trains nothing but is billed")
+            },
             "set `weight: 1` on the reply to learn, or drop the example".to_string(),
         );
     }
@@ -303,7 +348,14 @@ pub fn check_conversation(
             Rule::LastMessageNotAssistant,
             &at(base, &[idx(msgs.len() - 1)]),
             Target::Value,
-            format!("the last message is from `{last}`, not the assistant: trailing turns teach nothing but are billed"),
+            if c.settings.severity(Rule::LastMessageNotAssistant) == Some(Severity::Error) {
+                format!(
+                    "the last message is from `{last}`: {} requires the last message to be the assistant's",
+                    c.settings.provider.name
+                )
+            } else {
+                format!("the last message is from `{last}`, not the assistant: trailing turns teach nothing but are billed")
+            },
             "end the example with the assistant reply, or drop the trailing messages".to_string(),
         );
     }
@@ -317,9 +369,17 @@ pub fn check_conversation(
                 &at(base, &[idx(i), key("role")]),
                 Target::Value,
                 format!(
-                    "messages {} and {} are both from `{a}`",
+                    "messages {} and {} are both from `{a}`{}",
                     i, // 1-based index of the previous message
-                    i + 1
+                    i + 1,
+                    if c.settings.severity(Rule::ConsecutiveSameRole) == Some(Severity::Error) {
+                        format!(
+                            ": {} requires roles to alternate after the optional system message",
+                            c.settings.provider.name
+                        )
+                    } else {
+                        String::new()
+                    }
                 ),
                 "merge the two messages into one, or insert the missing turn".to_string(),
             );
@@ -429,7 +489,11 @@ fn check_message<'r>(
                 Rule::InvalidRole,
                 &mk("role"),
                 Target::Value,
-                format!("`role` is {}, not a string", other.type_name()),
+                format!(
+                    "`role` of message {} is {}: it must be a string",
+                    i + 1,
+                    describe(other)
+                ),
                 format!("use one of {}", roles_list(c)),
             );
             return None;
@@ -456,7 +520,11 @@ fn check_message<'r>(
                 roles_list(c)
             )
         } else {
-            format!("unknown role \"{role}\"")
+            format!(
+                "`role` \"{role}\" is not a role: {} takes {}",
+                provider.name,
+                roles_list(c)
+            )
         };
         c.at(Rule::InvalidRole, &mk("role"), Target::Value, message, help);
         return Some(role);
@@ -489,8 +557,8 @@ fn check_message<'r>(
             Rule::MissingContent,
             &m(),
             Target::Value,
-            format!("{role} message has no `content`"),
-            "add \"content\": \"…\"".to_string(),
+            format!("message {} ({role}) has no `content`", i + 1),
+            "add \"content\": a string, or a list of content parts".to_string(),
         ),
         Some(Json::Null) if has_call => {}
         Some(Json::Null) => c.at(
@@ -506,7 +574,7 @@ fn check_message<'r>(
                     Rule::EmptyContent,
                     &mk("content"),
                     Target::Value,
-                    format!("{role} message has empty `content`"),
+                    format!("`content` of message {} ({role}) is an empty string", i + 1),
                     "fill in the text, or drop the message".to_string(),
                 );
             }
@@ -564,7 +632,7 @@ fn check_message<'r>(
             Rule::MissingFunctionName,
             &m(),
             Target::Value,
-            "function message has no `name`".to_string(),
+            format!("message {} (function) has no `name`", i + 1),
             "add the `name` of the function whose result this is".to_string(),
         );
     }
@@ -600,7 +668,13 @@ fn check_message<'r>(
         if let Some(fc) = msg.get("function_call")
             && key_allowed(c, role, "function_call")
         {
-            check_function_call(&mk("function_call"), fc, Rule::InvalidFunctionCall, c);
+            check_function_call(
+                &mk("function_call"),
+                fc,
+                Rule::InvalidFunctionCall,
+                ("", "function_call"),
+                c,
+            );
         }
         if let Some(r) = msg.get("refusal")
             && !matches!(r, Json::Str(_) | Json::Null)
@@ -632,8 +706,8 @@ fn check_message<'r>(
                 &m(),
                 Target::Value,
                 match other {
-                    None => "tool message has no `tool_call_id`".to_string(),
-                    Some(v) => format!("`tool_call_id` is {}, not a string", v.type_name()),
+                    None => format!("message {} (tool) has no `tool_call_id`", i + 1),
+                    Some(v) => format!("`tool_call_id` is {}: it must be a string", describe(v)),
                 },
                 "add the `tool_call_id` of the assistant tool call this message answers"
                     .to_string(),
@@ -644,7 +718,7 @@ fn check_message<'r>(
 }
 
 /// "an assistant", "a user": by the first letter, with `u` read as "you".
-fn article(word: &str) -> &'static str {
+pub(crate) fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o']) {
         "an"
     } else {
@@ -787,8 +861,11 @@ fn check_text(s: &str, at: impl FnOnce() -> Vec<Seg>, c: &mut LineCheck) {
             Rule::SpecialTokenText,
             &at(),
             Target::Value,
-            format!("text contains the special token {tok}"),
-            format!("remove {tok} or break it up (e.g. \"< |endoftext| >\"); the provider rejects files containing it"),
+            format!("the text contains the special token `{tok}`"),
+            format!(
+                "remove `{tok}` or break it up (e.g. \"< |endoftext| >\"); {} rejects files containing it",
+                c.settings.provider.name
+            ),
         );
     }
 }
@@ -805,7 +882,10 @@ fn check_tool_calls<'r>(
             Rule::InvalidToolCalls,
             at_calls,
             Target::Value,
-            format!("`tool_calls` is {}", describe(tc)),
+            format!(
+                "`tool_calls` is {}: it must be a non-empty array of tool calls",
+                describe(tc)
+            ),
             shape.to_string(),
         );
         return;
@@ -813,16 +893,29 @@ fn check_tool_calls<'r>(
     for (j, call) in calls.iter().enumerate() {
         let mut at = at_calls.to_vec();
         at.push(idx(j));
+        let n = j + 1;
         let problem = if call.as_object().is_none() {
-            Some(format!("tool call {} is {}", j + 1, call.type_name()))
-        } else if !matches!(call.get("id"), Some(Json::Str(_))) {
-            Some(format!("tool call {} has no string `id`", j + 1))
-        } else if call.get("type").and_then(Json::as_str) != Some("function") {
-            Some(format!("tool call {} needs \"type\": \"function\"", j + 1))
-        } else if call.get("function").is_none() {
-            Some(format!("tool call {} has no `function`", j + 1))
+            Some(format!(
+                "tool call {n} is {}, not an object",
+                describe(call)
+            ))
         } else {
-            None
+            match (call.get("id"), call.get("type"), call.get("function")) {
+                (None, _, _) => Some(format!("tool call {n} has no `id`")),
+                (Some(id), _, _) if !matches!(id, Json::Str(_)) => Some(format!(
+                    "tool call {n}: `id` is {}: it must be a string",
+                    describe(id)
+                )),
+                (_, None, _) => Some(format!(
+                    "tool call {n} has no `type`: it must be \"function\""
+                )),
+                (_, Some(t), _) if t.as_str() != Some("function") => Some(format!(
+                    "tool call {n}: `type` is {}: it must be \"function\"",
+                    describe(t)
+                )),
+                (_, _, None) => Some(format!("tool call {n} has no `function`")),
+                _ => None,
+            }
         };
         if let Some(msg) = problem {
             c.at(
@@ -842,34 +935,45 @@ fn check_tool_calls<'r>(
             &at,
             call.get("function").unwrap_or(&Json::Null),
             Rule::InvalidToolCalls,
+            (&format!("tool call {n}: "), "function"),
             c,
         );
     }
 }
 
-/// `{name, arguments}` with `arguments` a JSON-encoded string.
-fn check_function_call(at: &[Seg], f: &Json, rule: Rule, c: &mut LineCheck) {
+/// `{name, arguments}` with `arguments` a JSON-encoded string. `lead` and `field` name
+/// the call in messages: ("tool call 1: ", "function") or ("", "function_call").
+fn check_function_call(
+    at: &[Seg],
+    f: &Json,
+    rule: Rule,
+    (lead, field): (&str, &str),
+    c: &mut LineCheck,
+) {
+    let what = format!("{lead}`{field}`");
     if f.as_object().is_none() {
         c.at(
             rule,
             at,
             Target::Value,
-            format!("function call is {}, not an object", f.type_name()),
+            format!("{what} is {}, not an object", describe(f)),
             "give {\"name\": \"…\", \"arguments\": \"{…}\"}".to_string(),
         );
         return;
     }
-    if !matches!(f.get("name"), Some(Json::Str(s)) if !s.is_empty()) {
+    if let Some(p) = function_name_problem(&format!("{lead}`{field}.name`"), f.get("name")) {
         c.at(
             rule,
             at,
             Target::Value,
-            "function call has no `name`".to_string(),
-            "give the function's `name` as a string".to_string(),
+            p,
+            "give the name of a function defined in `tools` (letters, digits, `_` and `-`, at most 64)"
+                .to_string(),
         );
     }
     let mut at_args = at.to_vec();
     at_args.push(key("arguments"));
+    let args = format!("{lead}`{field}.arguments`");
     match f.get("arguments") {
         Some(Json::Str(s)) => {
             if serde_json::from_str::<serde::de::IgnoredAny>(s).is_err() {
@@ -877,7 +981,7 @@ fn check_function_call(at: &[Seg], f: &Json, rule: Rule, c: &mut LineCheck) {
                     rule,
                     &at_args,
                     Target::Value,
-                    "`arguments` is not valid JSON".to_string(),
+                    format!("{args} is a string, but not valid JSON"),
                     "`arguments` is a string holding a JSON object, e.g. \"{\\\"city\\\": \\\"Paris\\\"}\"".to_string(),
                 );
             }
@@ -886,7 +990,7 @@ fn check_function_call(at: &[Seg], f: &Json, rule: Rule, c: &mut LineCheck) {
             rule,
             &at_args,
             Target::Value,
-            "`arguments` is an object, not a JSON-encoded string".to_string(),
+            format!("{args} is an object: it must be a JSON-encoded string"),
             "encode the arguments as a string: \"arguments\": \"{\\\"city\\\": \\\"Paris\\\"}\""
                 .to_string(),
         ),
@@ -894,80 +998,138 @@ fn check_function_call(at: &[Seg], f: &Json, rule: Rule, c: &mut LineCheck) {
             rule,
             &at_args,
             Target::Value,
-            format!("`arguments` is {}, not a string", other.type_name()),
-            "`arguments` is a string holding a JSON object".to_string(),
+            format!(
+                "{args} is {}: it must be a string holding a JSON object",
+                describe(other)
+            ),
+            "write the arguments as a JSON-encoded string, e.g. \"{\\\"city\\\": \\\"Paris\\\"}\""
+                .to_string(),
         ),
         None => c.at(
             rule,
             at,
             Target::Value,
-            "function call has no `arguments`".to_string(),
+            format!("{args} is missing"),
             "add \"arguments\": \"{}\" (a JSON-encoded string)".to_string(),
         ),
     }
 }
 
+/// The most tool or function definitions one request takes: the fine-tuning schema
+/// bounds `functions` to 1–128, and the Chat Completions API caps `tools` at 128.
+const MAX_DEFINITIONS: usize = 128;
+
+/// What is wrong with the function name `field` (e.g. "`function.name`"), if anything:
+/// the API takes `^[a-zA-Z0-9_-]{1,64}$` in definitions and in calls alike.
+pub fn function_name_problem(field: &str, name: Option<&Json>) -> Option<String> {
+    let s = match name {
+        None => return Some(format!("{field} is missing")),
+        Some(Json::Str(s)) => s.as_ref(),
+        Some(v) => return Some(format!("{field} is {}: it must be a string", describe(v))),
+    };
+    if s.is_empty() {
+        return Some(format!("{field} is an empty string"));
+    }
+    let chars = s.chars().count();
+    if chars > 64 {
+        return Some(format!(
+            "{field} is {chars} characters long: at most 64 are allowed"
+        ));
+    }
+    let bad = s
+        .chars()
+        .find(|ch| !(ch.is_ascii_alphanumeric() || *ch == '_' || *ch == '-'))?;
+    let shown = match bad {
+        ' ' => "a space".to_string(),
+        '.' => "a dot".to_string(),
+        other => format!("`{other}`"),
+    };
+    Some(format!(
+        "{field} \"{s}\" holds {shown}: only letters, digits, `_` and `-` are allowed"
+    ))
+}
+
 /// Top-level `tools`, `functions` and `parallel_tool_calls`.
 pub fn check_tool_definitions(rec: &Json, base: &[Seg], c: &mut LineCheck) {
-    let tool_shape = "each tool is {\"type\": \"function\", \"function\": {\"name\": \"…\", \"description\": \"…\", \"parameters\": {…}}}";
-    if let Some(tools) = rec.get("tools") {
-        match tools.as_array() {
-            None => c.at(
+    let tool_shape = "each tool is {\"type\": \"function\", \"function\": {\"name\": \"…\", \"description\"?: \"…\", \"parameters\"?: {\"type\": \"object\", …}}}";
+    let fn_shape = "each function is {\"name\": \"…\", \"description\"?: \"…\", \"parameters\"?: {\"type\": \"object\", …}}";
+    for (list_key, shape) in [("tools", tool_shape), ("functions", fn_shape)] {
+        let Some(value) = rec.get(list_key) else {
+            continue;
+        };
+        let at_list = at(base, &[key(list_key)]);
+        let Some(list) = value.as_array() else {
+            c.at(
                 Rule::InvalidTools,
-                &at(base, &[key("tools")]),
+                &at_list,
                 Target::Value,
-                format!("`tools` is {}, not an array", tools.type_name()),
-                tool_shape.to_string(),
-            ),
-            Some(list) => {
-                for (j, t) in list.iter().enumerate() {
-                    let problem = if t.get("type").and_then(Json::as_str) != Some("function") {
-                        Some(format!("tool {} needs \"type\": \"function\"", j + 1))
-                    } else {
-                        t.get("function").map_or_else(
-                            || Some(format!("tool {} has no `function`", j + 1)),
-                            |f| {
-                                function_definition_problem(f)
-                                    .map(|p| format!("tool {}: {p}", j + 1))
-                            },
-                        )
-                    };
-                    if let Some(p) = problem {
-                        c.at(
-                            Rule::InvalidTools,
-                            &at(base, &[key("tools"), idx(j)]),
-                            Target::Value,
-                            p,
-                            tool_shape.to_string(),
-                        );
-                    }
-                }
-            }
+                format!("`{list_key}` is {}, not an array", value.type_name()),
+                format!("give a list of definitions; {shape}"),
+            );
+            continue;
+        };
+        // The schema requires at least one function; an empty `tools` list is allowed.
+        if list.is_empty() && list_key == "functions" {
+            c.at(
+                Rule::InvalidTools,
+                &at_list,
+                Target::Value,
+                "`functions` is an empty list: it must hold 1 to 128 function definitions"
+                    .to_string(),
+                "add the functions the assistant may call, or remove `functions`".to_string(),
+            );
+            continue;
         }
-    }
-    if let Some(funcs) = rec.get("functions") {
-        let shape =
-            "each function is {\"name\": \"…\", \"description\": \"…\", \"parameters\": {…}}";
-        match funcs.as_array() {
-            None => c.at(
+        if list.len() > MAX_DEFINITIONS {
+            c.at(
                 Rule::InvalidTools,
-                &at(base, &[key("functions")]),
-                Target::Value,
-                format!("`functions` is {}, not an array", funcs.type_name()),
-                shape.to_string(),
-            ),
-            Some(list) => {
-                for (j, f) in list.iter().enumerate() {
-                    if let Some(p) = function_definition_problem(f) {
-                        c.at(
-                            Rule::InvalidTools,
-                            &at(base, &[key("functions"), idx(j)]),
-                            Target::Value,
-                            format!("function {}: {p}", j + 1),
-                            shape.to_string(),
-                        );
-                    }
+                &at_list,
+                Target::Key,
+                format!(
+                    "`{list_key}` holds {} definitions: at most {MAX_DEFINITIONS} are allowed",
+                    list.len()
+                ),
+                format!("keep the {MAX_DEFINITIONS} the examples need; the API refuses a request with more"),
+            );
+        }
+        for (j, t) in list.iter().enumerate() {
+            let what = if list_key == "tools" {
+                "tool"
+            } else {
+                "function"
+            };
+            let problem = if list_key == "functions" {
+                function_definition_problem(t, "")
+            } else if t.as_object().is_none() {
+                Some(format!("is {}, not an object", t.type_name()))
+            } else if t.get("type").and_then(Json::as_str) != Some("function") {
+                Some(match t.get("type") {
+                    None => "`type` is missing: it must be \"function\"".to_string(),
+                    Some(v) => format!("`type` is {}: it must be \"function\"", describe(v)),
+                })
+            } else {
+                match t.get("function") {
+                    None if t.get("name").is_some() => Some(
+                        "has `name` beside `type`: the definition goes inside a `function` object"
+                            .to_string(),
+                    ),
+                    None => Some("`function` is missing".to_string()),
+                    Some(f) => function_definition_problem(f, "function."),
                 }
+            };
+            if let Some(p) = problem {
+                c.at(
+                    Rule::InvalidTools,
+                    &at(base, &[key(list_key), idx(j)]),
+                    Target::Value,
+                    // "tool 1 has no …", "tool 1: `function.name` is …"
+                    if p.starts_with("is ") || p.starts_with("has ") {
+                        format!("{what} {} {p}", j + 1)
+                    } else {
+                        format!("{what} {}: {p}", j + 1)
+                    },
+                    shape.to_string(),
+                );
             }
         }
     }
@@ -978,31 +1140,49 @@ pub fn check_tool_definitions(rec: &Json, base: &[Seg], c: &mut LineCheck) {
             Rule::InvalidTools,
             &at(base, &[key("parallel_tool_calls")]),
             Target::Value,
-            format!("`parallel_tool_calls` is {}, not a boolean", p.type_name()),
-            "use true or false".to_string(),
+            format!(
+                "`parallel_tool_calls` is {}: it must be true or false",
+                describe(p)
+            ),
+            "use true or false, without quotes".to_string(),
         );
     }
 }
 
-fn function_definition_problem(f: &Json) -> Option<String> {
+/// A function definition: `name` by the API's pattern; `description` and `parameters`
+/// optional ("omitting `parameters` defines a function with an empty parameter list"),
+/// and `parameters`, when given, a JSON-schema object. `prefix` is the definition's
+/// path inside a tool ("function.") for the messages.
+fn function_definition_problem(f: &Json, prefix: &str) -> Option<String> {
     if f.as_object().is_none() {
-        return Some(format!(
-            "the definition is {}, not an object",
-            f.type_name()
-        ));
+        let what = if prefix.is_empty() { "" } else { "`function` " };
+        return Some(format!("{what}is {}, not an object", f.type_name()));
     }
-    if !matches!(f.get("name"), Some(Json::Str(s)) if !s.is_empty()) {
-        return Some("no string `name`".to_string());
+    if let Some(p) = function_name_problem(&format!("`{prefix}name`"), f.get("name")) {
+        return Some(p);
     }
     if let Some(d) = f.get("description")
         && !matches!(d, Json::Str(_))
     {
-        return Some(format!("`description` is {}, not a string", d.type_name()));
+        return Some(format!(
+            "`{prefix}description` is {}: it must be a string",
+            describe(d)
+        ));
     }
     match f.get("parameters") {
-        None => Some("no `parameters` object".to_string()),
-        Some(Json::Object(_)) => None,
-        Some(p) => Some(format!("`parameters` is {}, not an object", p.type_name())),
+        None => None,
+        Some(p @ Json::Object(_)) => match p.get("type") {
+            None => None,
+            Some(Json::Str(t)) if t == "object" => None,
+            Some(t) => Some(format!(
+                "`{prefix}parameters.type` is {}: the parameters schema must be {{\"type\": \"object\", …}}",
+                describe(t)
+            )),
+        },
+        Some(p) => Some(format!(
+            "`{prefix}parameters` is {}: it must be a JSON-schema object like {{\"type\": \"object\", \"properties\": {{…}}}}, or left out",
+            describe(p)
+        )),
     }
 }
 

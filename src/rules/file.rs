@@ -358,9 +358,121 @@ fn nests_deeper_than(b: &[u8], limit: usize) -> bool {
     false
 }
 
+/// Archives and columnar files by their magic bytes: (what, how to get JSONL out).
+const MAGIC: &[(&[u8], &str, &str)] = &[
+    (
+        b"PAR1",
+        "a Parquet file",
+        "export it as JSONL, e.g. `pandas.read_parquet(FILE).to_json(OUT, orient=\"records\", lines=True, force_ascii=False)`",
+    ),
+    (
+        b"PK\x03\x04",
+        "a ZIP archive (or an .xlsx workbook)",
+        "extract the JSONL file (`unzip FILE`) and check that",
+    ),
+    (
+        b"BZh",
+        "bzip2-compressed",
+        "decompress it: `bunzip2 -k FILE`",
+    ),
+    (
+        b"\xFD7zXZ\x00",
+        "xz-compressed",
+        "decompress it: `unxz -k FILE`",
+    ),
+    (
+        b"\x28\xB5\x2F\xFD",
+        "zstd-compressed",
+        "decompress it: `zstd -d FILE`",
+    ),
+    (
+        b"7z\xBC\xAF\x27\x1C",
+        "a 7-Zip archive",
+        "extract the JSONL file and check that",
+    ),
+];
+
+/// FT009: the file is plainly something else than JSONL (a table, an archive), said
+/// once instead of an FT010 on every line. Looks at the first bytes and lines only.
+fn not_jsonl(block: &[u8], path: &Arc<str>, settings: &Settings) -> Option<Diagnostic> {
+    let diag = |message: String, help: String, snippet: Option<Snippet>| {
+        file_diag(settings, path, Rule::NotJsonl, 1, message, help)
+            .map(|d| Diagnostic { snippet, ..d })
+    };
+    if let Some((_, what, help)) = MAGIC.iter().find(|(m, _, _)| block.starts_with(m)) {
+        return diag(
+            format!("the file is {what}, not JSONL (one JSON object per line)"),
+            help.to_string(),
+            None,
+        );
+    }
+    let data = block.strip_prefix(BOM).unwrap_or(block);
+    let mut lines = data
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
+    let first = lines.next()?;
+    // A header row: not JSON, and split by tabs or commas outside quotes.
+    if matches!(first.first(), Some(b'{' | b'['))
+        || serde_json::from_slice::<serde::de::IgnoredAny>(first).is_ok()
+    {
+        return None;
+    }
+    let (mut tabs, mut commas, mut quoted) = (0, 0, false);
+    for &b in first {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\t' if !quoted => tabs += 1,
+            b',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    let (what, sep) = match (tabs, commas) {
+        (0, 0) => return None,
+        (0, _) => ("CSV (comma-separated values)", ""),
+        _ => ("TSV (tab-separated values)", ", sep=\"\\t\""),
+    };
+    // The next line is a row, not a record: JSONL after a stray first line is not a table.
+    if lines
+        .next()
+        .is_some_and(|l| l.trim_ascii_start().starts_with(b"{"))
+    {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&first[..first.len().min(200)]).into_owned();
+    let end = text.len();
+    diag(
+        format!(
+            "the file looks like {what} with a header row, not JSONL (one JSON object per line)"
+        ),
+        format!(
+            "convert each row to a record on one line, e.g. `pandas.read_csv(FILE{sep}).to_json(OUT, orient=\"records\", lines=True, force_ascii=False)`, then shape the records as {{\"messages\": [...]}}"
+        ),
+        Some(Snippet::new(&text, 0, end)),
+    )
+}
+
+/// FT075: the file was gzip-compressed; its records were read decompressed.
+pub fn compressed(path: &Arc<str>, settings: &Settings) -> Option<Diagnostic> {
+    file_diag(
+        settings,
+        path,
+        Rule::CompressedFile,
+        1,
+        format!(
+            "the file is gzip-compressed: ftlint checked the records inside, but {} takes the file uncompressed",
+            settings.provider.name
+        ),
+        "decompress it before the upload: `gunzip -k FILE`".to_string(),
+    )
+}
+
 /// FT006 / FT007: the file is one JSON document, not one record per line. Looks only at
 /// the first record, so the cost is bounded.
 pub fn whole_file_shape(block: &[u8], path: &Arc<str>, settings: &Settings) -> Option<Diagnostic> {
+    if let Some(d) = not_jsonl(block, path, settings) {
+        return Some(d);
+    }
     let data = block.strip_prefix(BOM).unwrap_or(block);
     let start = data.iter().position(|b| !b.is_ascii_whitespace())?;
     let line_no = 1 + memchr::memchr_iter(b'\n', &data[..start]).count() as u64;

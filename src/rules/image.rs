@@ -19,7 +19,10 @@ pub fn check_image_part(at: &[Seg], n: usize, role: &str, part: &Json, c: &mut L
             Rule::InvalidImage,
             at,
             Target::Value,
-            format!("content part {n} is an image in {role} message: only user messages can contain images"),
+            format!(
+                "content part {n} is an image in {} {role} message: only user messages can contain images",
+                super::chat::article(role)
+            ),
             "move the image into the user message that shows it to the model".to_string(),
         );
         return;

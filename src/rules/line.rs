@@ -147,6 +147,18 @@ fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool
             ),
             "give the whole pair (e.g. `\\ud83d\\ude00` for 😀) or remove the escape: the text cannot be encoded as UTF-8 as it is".to_string(),
         )
+    } else if let Some((s, e)) = non_finite_at(c.text.as_bytes(), at) {
+        // Python's json (and json.dumps) take NaN and Infinity; JSON does not, and no
+        // field of a record holds a non-finite number.
+        span = (s, e);
+        (
+            Rule::InvalidJson,
+            format!(
+                "invalid JSON: `{}` is not a JSON value: JSON numbers are finite",
+                &c.text[s..e]
+            ),
+            "write null or a finite number; Python's `json.dumps` writes NaN and Infinity unless given `allow_nan=False`".to_string(),
+        )
     } else if reason == "number out of range" {
         let b = c.text.as_bytes();
         let is_num = |x: u8| x.is_ascii_digit() || matches!(x, b'-' | b'+' | b'.' | b'e' | b'E');
@@ -181,6 +193,8 @@ fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool
             .filter(|b| b.is_ascii_control());
         let help = if let Some(b) = control.filter(|_| reason.starts_with("control character")) {
             format!("escape it as \\u{b:04X} (or \\n, \\t for line breaks and tabs), or remove it")
+        } else if c.text.as_bytes().get(at) == Some(&b'\'') {
+            "JSON strings and keys take double quotes; a line like this is usually a Python dict written with str(): write it with json.dumps".to_string()
         } else if reason.contains("trailing comma") {
             "remove the comma before the closing bracket".to_string()
         } else if eof {
@@ -205,6 +219,31 @@ fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool
         (Rule::InvalidJson, message, help)
     };
     c.span(rule, span.0, span.1, message, help);
+}
+
+/// The byte range of a `NaN`, `Infinity` or `-Infinity` (any case, or `inf`) around byte
+/// `at`, where serde_json stops on it.
+fn non_finite_at(b: &[u8], at: usize) -> Option<(usize, usize)> {
+    let at = at.min(b.len());
+    let mut s = at;
+    while s > 0 && b[s - 1].is_ascii_alphabetic() {
+        s -= 1;
+    }
+    let mut e = at;
+    while e < b.len() && b[e].is_ascii_alphabetic() {
+        e += 1;
+    }
+    let word = std::str::from_utf8(&b[s..e]).ok()?;
+    if !["nan", "infinity", "inf"]
+        .iter()
+        .any(|w| word.eq_ignore_ascii_case(w))
+    {
+        return None;
+    }
+    if s > 0 && b[s - 1] == b'-' {
+        s -= 1;
+    }
+    Some((s, e))
 }
 
 /// `0x00 (NUL)`, `0x1B (ESC)`: a control byte named for a person.
@@ -304,5 +343,23 @@ mod tests {
         }
         // An escaped backslash followed by "ud800" is no escape at all.
         assert_eq!(lone_surrogate_before(br#"["\\ud800"]"#, 9), None);
+    }
+
+    #[test]
+    fn non_finite_numbers_are_found_where_serde_json_stops() {
+        for (line, want) in [
+            (r#"{"a":NaN}"#, "NaN"),
+            (r#"{"a":-Infinity}"#, "-Infinity"),
+            (r#"{"a":Infinity}"#, "Infinity"),
+            (r#"{"a":[1,nan]}"#, "nan"),
+        ] {
+            let e = serde_json::from_str::<Json>(line).unwrap_err();
+            let (s, end) = non_finite_at(line.as_bytes(), e.column() - 1).unwrap();
+            assert_eq!(&line[s..end], want, "{line}: {e}");
+        }
+        // A misspelt `null` is not a non-finite number.
+        let line = r#"{"a":nul}"#;
+        let e = serde_json::from_str::<Json>(line).unwrap_err();
+        assert_eq!(non_finite_at(line.as_bytes(), e.column() - 1), None);
     }
 }

@@ -16,23 +16,31 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
             continue;
         }
         match k.as_ref() {
-            "prompt" | "completion" => {
-                if !matches!(v, Json::Str(_)) {
-                    c.at(
-                        Rule::InvalidLegacyRecord,
-                        &[key(k)],
-                        Target::Value,
-                        format!("`{k}` is {}: it must be a string", v.type_name()),
-                        format!("give `{k}` as a string"),
-                    );
-                }
-            }
+            "prompt" | "completion" => match v {
+                // Like an empty assistant message (FT028): the model learns to say
+                // nothing, and the prompt is still billed.
+                Json::Str(text) if text.is_empty() && k == "completion" => c.at(
+                    Rule::EmptyContent,
+                    &[key(k)],
+                    Target::Value,
+                    "`completion` is an empty string: the example teaches the model to answer with nothing".to_string(),
+                    "fill in the completion the model should learn, or drop the record".to_string(),
+                ),
+                Json::Str(_) => {}
+                _ => c.at(
+                    Rule::InvalidLegacyRecord,
+                    &[key(k)],
+                    Target::Value,
+                    format!("`{k}` is {}: it must be a string", super::chat::describe(v)),
+                    format!("give `{k}` as a string (quote the value)"),
+                ),
+            },
             _ => c.at(
                 Rule::InvalidLegacyRecord,
                 &[key(k)],
                 Target::Key,
-                format!("unknown key `{k}` in a prompt/completion record"),
-                "a prompt/completion record holds only `prompt` and `completion`".to_string(),
+                format!("unknown key `{k}`: a prompt/completion record holds only `prompt` and `completion`"),
+                format!("remove `{k}` (keep metadata in a side file keyed by line number)"),
             ),
         }
     }
@@ -42,8 +50,8 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
                 Rule::InvalidLegacyRecord,
                 &[],
                 Target::Value,
-                format!("prompt/completion record has no `{k}`"),
-                format!("add `{k}`"),
+                format!("the prompt/completion record has no `{k}`"),
+                format!("add \"{k}\": \"…\" (a string)"),
             );
         }
     }

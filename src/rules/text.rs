@@ -17,8 +17,8 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
             Rule::InvalidTextRecord,
             &[key(k)],
             Target::Key,
-            format!("unknown key `{k}` in a text record"),
-            "a text record holds only `text`".to_string(),
+            format!("unknown key `{k}`: a text record holds only `text`"),
+            format!("remove `{k}` (keep metadata in a side file keyed by line number)"),
         );
     }
     match rec.get("text") {
