@@ -87,6 +87,7 @@ pub enum Rule {
     ValidationOverlap,
     OverTokenLimit,
     FileTooLarge,
+    ModelRetired,
     InvalidImage,
     TooManyImages,
 }
@@ -148,6 +149,7 @@ impl Rule {
         Rule::ValidationOverlap,
         Rule::OverTokenLimit,
         Rule::FileTooLarge,
+        Rule::ModelRetired,
         Rule::InvalidImage,
         Rule::TooManyImages,
     ];
@@ -1477,6 +1479,32 @@ Split it into files under the limit, or use the Uploads API:
 ```json
 {"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
 ```
+"#,
+    },
+    RuleInfo {
+        code: "FT075",
+        name: "model-retired",
+        severity: W,
+        summary: "The model can no longer be trained at the provider on the check's date",
+        explanation: r#"## What it does
+Warns when the chosen model cannot be fine-tuned at the chosen provider on the day of the check (today, or `--as-of YYYY-MM-DD`): its fine-tuning closed, or the model itself stopped serving. The message names the date and its source; the help names where the same data can still be trained: the same model at another provider (OpenAI closes job creation on 2027-01-06, Azure keeps it for existing customers until April 2027), another model of this provider, or an open-weight model. `ftlint models` lists every date with its source.
+
+## Why this matters
+A dataset aimed at a model nobody can train any more is priced for a job that cannot run; the upload is refused when the job is created.
+
+## Example
+Any valid file, checked for a retired model:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+with `ftlint check data.jsonl --model gpt-3.5-turbo-0613` (fine-tuning closed on 2024-09-13).
+
+## Use instead
+The same records, for a model that can still be trained:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+with `ftlint check data.jsonl --model gpt-4o-mini`, or `--provider azure`.
 "#,
     },
     RuleInfo {

@@ -20,6 +20,11 @@ pub struct Settings {
     pub epochs: Option<u64>,
     pub requests: u64,
     pub few_shot: u64,
+    /// The day the check is for (`--as-of`, default today): FT075 asks whether the model
+    /// can be trained then. None (library callers): no lifecycle check.
+    pub as_of: Option<String>,
+    /// `--exit-zero`: findings never fail the run (ftlint's own failures still exit 2).
+    pub exit_zero: bool,
     /// Effective severity per rule (`Rule as usize`); None = rule off.
     severities: Vec<Option<Severity>>,
 }
@@ -46,6 +51,8 @@ impl Settings {
             epochs: None,
             requests: DEFAULT_REQUESTS,
             few_shot: DEFAULT_FEW_SHOT,
+            as_of: None,
+            exit_zero: false,
         }
     }
 

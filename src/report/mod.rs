@@ -33,6 +33,9 @@ pub struct FileSummary {
     pub valid_examples: u64,
     /// This file's valid examples' tokens and billable tokens (None with --lint-only).
     pub tokens: Option<(u64, u64)>,
+    /// A training file is one job: its epochs and training cost (None with
+    /// --lint-only, and for validation files, which are not billed).
+    pub cost: Option<CostReport>,
 }
 
 pub struct TokenReport {
@@ -132,6 +135,10 @@ pub struct Report {
     pub uncounted: Option<String>,
     /// The model's prices were read on the provider's own page (else estimates).
     pub prices_confirmed: bool,
+    /// `--exit-zero`: findings do not fail the run.
+    pub exit_zero: bool,
+    /// Training files priced, one job each (`cost` is their total).
+    pub jobs: u64,
 }
 
 impl Report {
@@ -162,6 +169,25 @@ impl Report {
         let train_paths: Vec<std::sync::Arc<str>> =
             results.iter().map(|r| r.path.clone()).collect();
         let mut results = results;
+        // A file is one job, so a copy in another training file is trained twice, in two
+        // jobs: reported on the later copy (FT071), like a copy within one file.
+        for (r, extra) in results.iter_mut().zip(crate::rules::dataset::check_cross_file_duplicates(
+            &train_hashes,
+            &train_paths,
+            settings,
+        )) {
+            r.findings.merge(extra, cap);
+        }
+        // FT075 is about the job, not a line: once, on the first training file.
+        if let Some(first) = results.iter_mut().find(|r| r.role == Role::Training) {
+            let format = first.format.unwrap_or(crate::formats::CHAT);
+            if let Some(d) =
+                crate::rules::lifecycle::check_model_retired(&first.path, format, settings)
+            {
+                first.findings.push(d);
+                first.findings.sort_and_cap(cap);
+            }
+        }
         for r in &mut results {
             if r.role == Role::Validation {
                 crate::rules::dataset::check_overlap(
@@ -176,8 +202,38 @@ impl Report {
             }
         }
 
+        let method = settings.method.or_else(|| {
+            results
+                .iter()
+                .find(|r| r.role == Role::Training)
+                .and_then(|r| r.format)
+                .map(|f| f.method())
+        });
+        let cost_input = |billable_tokens: u64, n_examples: u64| CostInput {
+            billable_tokens,
+            n_examples,
+            epochs: settings.epochs,
+            prompt_tokens_mean: 0.0,
+            completion_tokens_mean: 0.0,
+            example_tokens_mean: 0.0,
+            requests: settings.requests,
+            few_shot: settings.few_shot,
+            method: method.unwrap_or(crate::models::Method::Sft),
+            epochs_rule: settings.provider.epochs,
+        };
+        // One job per training file: (index in `files`, its cost input).
+        let mut jobs: Vec<(usize, CostInput)> = Vec::new();
         for r in results {
             let role = r.role;
+            let tokens = counted.map(|_| {
+                let limit = settings.model.token_limit;
+                r.figures.iter().fold((0, 0), |(t, b), f| {
+                    (t + u64::from(f.total), b + u64::from(f.total).min(limit))
+                })
+            });
+            if let (Some((_, billable)), Role::Training) = (tokens, role) {
+                jobs.push((files.len(), cost_input(billable, r.figures.len() as u64)));
+            }
             files.push(FileSummary {
                 path: r.path.to_string(),
                 role,
@@ -185,12 +241,8 @@ impl Report {
                 lines: r.lines,
                 examples: r.examples,
                 valid_examples: r.valid,
-                tokens: counted.map(|_| {
-                    let limit = settings.model.token_limit;
-                    r.figures.iter().fold((0, 0), |(t, b), f| {
-                        (t + u64::from(f.total), b + u64::from(f.total).min(limit))
-                    })
-                }),
+                tokens,
+                cost: None,
             });
             if role == Role::Training {
                 examples += r.examples;
@@ -202,13 +254,6 @@ impl Report {
             findings.merge(r.findings, cap);
         }
 
-        let method = settings.method.or_else(|| {
-            files
-                .iter()
-                .find(|f| f.role == Role::Training)
-                .and_then(|f| f.format)
-                .map(|f| f.method())
-        });
         let (tokens, validation_tokens, cost) = match counted {
             None => (None, None, None),
             Some((encoding, engine)) => {
@@ -217,23 +262,18 @@ impl Report {
                     .iter()
                     .any(|f| f.role == Role::Validation)
                     .then(|| TokenReport::from_figures(&valid_figs, settings, encoding, engine));
-                let example_mean = t.per_example.map_or(0.0, |d| d.mean);
-                let c = cost::compute(
-                    &CostInput {
-                        billable_tokens: t.billable,
-                        n_examples: t.examples,
-                        epochs: settings.epochs,
-                        prompt_tokens_mean: t.prompt_mean,
-                        completion_tokens_mean: t.completion_mean,
-                        example_tokens_mean: example_mean,
-                        requests: settings.requests,
-                        few_shot: settings.few_shot,
-                        method: method.unwrap_or(crate::models::Method::Sft),
-                        epochs_rule: settings.provider.epochs,
-                    },
-                    &settings.model,
-                );
-                (Some(t), v, Some(c))
+                let combined = CostInput {
+                    prompt_tokens_mean: t.prompt_mean,
+                    completion_tokens_mean: t.completion_mean,
+                    example_tokens_mean: t.per_example.map_or(0.0, |d| d.mean),
+                    ..cost_input(t.billable, t.examples)
+                };
+                let inputs: Vec<CostInput> = jobs.iter().map(|(_, j)| j.clone()).collect();
+                let (each, total) = cost::compute_jobs(&inputs, &combined, &settings.model);
+                for ((i, _), c) in jobs.iter().zip(each) {
+                    files[*i].cost = Some(c);
+                }
+                (Some(t), v, Some(total))
             }
         };
 
@@ -259,6 +299,8 @@ impl Report {
             method: method.map(|m| m.as_str()),
             uncounted,
             prices_confirmed: settings.model.confirmed,
+            exit_zero: settings.exit_zero,
+            jobs: jobs.len() as u64,
         }
     }
 
@@ -266,7 +308,7 @@ impl Report {
     pub fn exit_code(&self) -> i32 {
         if !self.input_errors.is_empty() {
             2
-        } else if self.errors > 0 || (self.deny_warnings && self.warnings > 0) {
+        } else if !self.exit_zero && (self.errors > 0 || (self.deny_warnings && self.warnings > 0)) {
             1
         } else {
             0
