@@ -181,7 +181,8 @@ pub fn rules_named(spec: &str) -> Result<Vec<Rule>, String> {
         return Ok(vec![r]);
     }
     let upper = spec.to_ascii_uppercase();
-    if upper.len() >= 3 && upper.starts_with("FT") && upper[2..].bytes().all(|b| b.is_ascii_digit()) {
+    if upper.len() >= 3 && upper.starts_with("FT") && upper[2..].bytes().all(|b| b.is_ascii_digit())
+    {
         let matched: Vec<Rule> = Rule::ALL
             .iter()
             .copied()
@@ -195,7 +196,12 @@ pub fn rules_named(spec: &str) -> Result<Vec<Rule>, String> {
     let mut close: Vec<(usize, &str)> = Rule::ALL
         .iter()
         .flat_map(|r| [r.name(), r.code()])
-        .map(|c| (crate::models::levenshtein(&wanted, &c.to_ascii_lowercase()), c))
+        .map(|c| {
+            (
+                crate::models::levenshtein(&wanted, &c.to_ascii_lowercase()),
+                c,
+            )
+        })
         .filter(|&(d, c)| d <= (c.len() / 4).max(2))
         .collect();
     close.sort_by_key(|&(d, _)| d);
@@ -356,7 +362,11 @@ pub fn resolve(
     if let (Some(n), Some(max)) = (settings.epochs, settings.provider.max_epochs)
         && n > max
     {
-        let from = if args.epochs.is_some() { "--epochs: ".to_string() } else { format!("{origin}`epochs`: ") };
+        let from = if args.epochs.is_some() {
+            "--epochs: ".to_string()
+        } else {
+            format!("{origin}`epochs`: ")
+        };
         return Err(format!(
             "{from}{} trains 1 to {max} epochs, not {n}",
             settings.provider.name

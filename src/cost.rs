@@ -428,7 +428,10 @@ mod tests {
         };
         let (jobs, total) = compute_jobs(&vec![job; 10], &combined, &m);
         assert_eq!(jobs.len(), 10);
-        assert!(jobs.iter().all(|j| j.epochs == 10 && j.trained_tokens == 3000));
+        assert!(
+            jobs.iter()
+                .all(|j| j.epochs == 10 && j.trained_tokens == 3000)
+        );
         assert_eq!(total.epochs, 10);
         assert_eq!(total.trained_tokens, 30_000);
         assert_eq!(total.training, Money(30_000 * 3_000_000));

@@ -50,7 +50,10 @@ pub fn run(
 pub enum Progress<'a> {
     Start(&'a OsStr),
     /// A chunk of the current input is checked (reported from worker threads).
-    Chunk { bytes: u64, records: u64 },
+    Chunk {
+        bytes: u64,
+        records: u64,
+    },
     Done(&'a OsStr),
 }
 

@@ -15,7 +15,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -109,9 +108,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             };
             write_stdout(&match format {
                 ListFormat::Json => json_text(&ftlint::providers::catalog_json(&provider, &date)),
-                ListFormat::Human => {
-                    ftlint::providers::render_catalog(&provider, &|_| None, &date)
-                }
+                ListFormat::Human => ftlint::providers::render_catalog(&provider, &|_| None, &date),
             });
             Ok(0)
         }
@@ -135,15 +132,6 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     let Resolved {
         settings, format, ..
     } = resolved;
-
-    // A job takes one training file and one validation file: with several training
-    // files, which one the validation file belongs to is a guess ftlint will not make.
-    if opts.validation_file.is_some() && args.files.len() > 1 {
-        return Err(format!(
-            "--validation-file pairs with one training file, and {} were given; check each training file with its own validation file",
-            args.files.len()
-        ));
-    }
 
     let progress = Progress::new(
         &args.files,

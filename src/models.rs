@@ -592,8 +592,10 @@ base_output = 0.2
     #[test]
     fn builtin_values() {
         let c = Catalog::builtin();
-        let m = c.resolve("gpt-3.5-turbo").unwrap();
-        assert_eq!(m.id, "gpt-3.5-turbo-0613");
+        // The bare name means what OpenAI means by it: -0125, not the 2023 snapshot.
+        assert_eq!(c.resolve("gpt-3.5-turbo").unwrap().id, "gpt-3.5-turbo-0125");
+        assert_eq!(c.resolve("gpt-3.5-turbo").unwrap().token_limit, 16385);
+        let m = c.resolve("gpt-3.5-turbo-0613").unwrap();
         assert_eq!(m.encoding(), Some(Encoding::Cl100kBase));
         assert_eq!(m.token_limit, 4096);
         assert_eq!(m.training, Price(8_000_000));
@@ -623,6 +625,69 @@ base_output = 0.2
             c.resolve("gpt-4o").unwrap().fine_tuned_input,
             Some(Price(3_750_000))
         );
+    }
+
+    #[test]
+    fn training_state_on_a_date() {
+        let c = Catalog::builtin();
+        let mini = &c.resolve("gpt-4o-mini").unwrap().lifecycle;
+        assert_eq!(
+            mini.training_on("2024-07-22"),
+            Training::NotYet("2024-07-23")
+        );
+        assert_eq!(
+            mini.training_on("2024-07-23"),
+            Training::Open(Some("2027-01-06"))
+        );
+        assert_eq!(
+            mini.training_on("2027-01-05"),
+            Training::Open(Some("2027-01-06"))
+        );
+        // The closing date is the first day without new jobs.
+        assert!(matches!(
+            mini.training_on("2027-01-06"),
+            Training::Closed { on: "2027-01-06", source } if source.contains("deprecations page")
+        ));
+        // A model that stops serving first closes then, with that date's source.
+        let l = Lifecycle {
+            training_closes: Some("2027-02-01".into()),
+            training_closes_source: Some("closes".into()),
+            serving_ends: Some("2027-01-01".into()),
+            serving_ends_source: Some("serving".into()),
+            ..Lifecycle::default()
+        };
+        assert_eq!(
+            l.training_on("2027-01-15"),
+            Training::Closed {
+                on: "2027-01-01",
+                source: "serving"
+            }
+        );
+        assert_eq!(
+            Lifecycle::default().training_on("2999-01-01"),
+            Training::Open(None)
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), "1970-01-01");
+        assert_eq!(civil_from_days(20_786), "2026-11-29");
+        assert_eq!(civil_from_days(11_016), "2000-02-29");
+        assert_eq!(civil_from_days(-1), "1969-12-31");
+        assert!(is_date(&today_utc()));
+        assert_eq!(parse_date(" 2024-02-29 "), Ok("2024-02-29".into()));
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-00-10",
+            "2026-1-1",
+            "",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_date("2000-02-29"), Ok("2000-02-29".into()));
     }
 
     #[test]

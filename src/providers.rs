@@ -289,7 +289,12 @@ impl Provider {
 /// on `date`, as short phrases for a help text, best first: the same model at another
 /// built-in provider, other models of this provider, other providers' GPT models when
 /// this one trains none, and open-weight models (no end date known).
-pub fn still_trainable(current: &Provider, model: &Model, format: FormatId, date: &str) -> Vec<String> {
+pub fn still_trainable(
+    current: &Provider,
+    model: &Model,
+    format: FormatId,
+    date: &str,
+) -> Vec<String> {
     let until = |m: &Model| match m.lifecycle.training_on(date) {
         Training::Open(Some(d)) => format!(" (closes {d})"),
         _ => String::new(),
@@ -340,7 +345,12 @@ pub fn still_trainable(current: &Provider, model: &Model, format: FormatId, date
     if out.is_empty() {
         for p in &others {
             if let Some(m) = p.catalog.models().iter().find(|m| !hf(m) && open(p, m)) {
-                out.push(format!("`--provider {} --model {}`{}", p.id, short(m), until(m)));
+                out.push(format!(
+                    "`--provider {} --model {}`{}",
+                    p.id,
+                    short(m),
+                    until(m)
+                ));
             }
         }
     }
@@ -496,8 +506,9 @@ pub fn render_catalog(
             }
             // Every price of an estimated entry is marked, not only the training price.
             let mark = if m.confirmed { "" } else { "~" };
-            let price =
-                |x: Option<crate::models::Price>| x.map_or("-".to_string(), |x| format!("{mark}{}", x.format_usd()));
+            let price = |x: Option<crate::models::Price>| {
+                x.map_or("-".to_string(), |x| format!("{mark}{}", x.format_usd()))
+            };
             vec![
                 m.id.clone(),
                 tokenizer,
@@ -562,8 +573,14 @@ pub fn render_catalog(
             .iter()
             .map(|m| vec![m.id.clone(), training_cell(m, date), serving_cell(m, date)])
             .collect();
-        out.push_str(&table(&["MODEL", "TRAINING", "SERVING"], &[false; 3], &rows));
-        out.push_str("A date is the first day without: no new jobs from `closes`, no answers from `ends`.\n");
+        out.push_str(&table(
+            &["MODEL", "TRAINING", "SERVING"],
+            &[false; 3],
+            &rows,
+        ));
+        out.push_str(
+            "A date is the first day without: no new jobs from `closes`, no answers from `ends`.\n",
+        );
     }
 
     let aliased: Vec<&Model> = models.iter().filter(|m| !m.aliases.is_empty()).collect();
@@ -586,13 +603,17 @@ pub fn render_catalog(
         if let Some(d) = &l.training_closes {
             out.push_str(&format!(
                 "    training closes {d}: {}\n",
-                l.training_closes_source.as_deref().unwrap_or("no source given")
+                l.training_closes_source
+                    .as_deref()
+                    .unwrap_or("no source given")
             ));
         }
         if let Some(d) = &l.serving_ends {
             out.push_str(&format!(
                 "    serving ends {d}: {}\n",
-                l.serving_ends_source.as_deref().unwrap_or("no source given")
+                l.serving_ends_source
+                    .as_deref()
+                    .unwrap_or("no source given")
             ));
         }
     }
@@ -690,27 +711,32 @@ mod tests {
     #[test]
     fn catalog_listing() {
         let p = Provider::builtin("openai").unwrap();
-        let text = render_catalog(&p, &|_| None);
+        let text = render_catalog(&p, &|_| None, "2026-11-29");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
             lines[0],
             "OpenAI (provider `openai`, facts as of 2026-11-24)"
         );
         assert!(
-            lines[2].starts_with("MODEL") && lines[2].ends_with("AS OF"),
+            lines[2].starts_with("MODEL") && lines[2].ends_with("PRICES"),
             "{}",
             lines[2]
         );
         for (m, row) in p.catalog.models().iter().zip(&lines[3..]) {
             assert!(row.starts_with(&m.id), "{row}");
             assert!(
-                row.contains(&m.tokenizer.name()) && row.contains(&m.prices_as_of),
+                row.contains(&m.tokenizer.name())
+                    && row.ends_with(&format!("{}, confirmed", m.prices_as_of)),
                 "{row}"
             );
         }
         let first = lines[3];
         assert!(first.contains("$12.00") && first.contains("$16.00") && first.contains("4096"));
-        assert!(text.contains("  gpt-3.5-turbo -> gpt-3.5-turbo-0613\n"));
+        assert!(text.contains("  gpt-3.5-turbo -> gpt-3.5-turbo-0125\n"));
+        assert!(text.contains("\nFine-tuning dates on 2026-11-29:\nMODEL "));
+        assert!(
+            text.contains("gpt-4.1-nano-2025-04-14  closed 2026-10-23        ended 2026-10-23\n")
+        );
         assert!(
             lines.iter().all(|l| l.len() == l.trim_end().len()),
             "no trailing spaces"
@@ -720,13 +746,69 @@ mod tests {
         for row in &lines[3..3 + p.catalog.models().len()] {
             assert!(row.as_bytes()[price_col - 1].is_ascii_digit(), "{row}");
         }
+        // Estimates are marked on every price, with what "~" means.
+        let azure = render_catalog(
+            &Provider::builtin("azure").unwrap(),
+            &|_| None,
+            "2026-11-29",
+        );
+        assert!(azure.contains("~$3.00  ~$0.15"), "{azure}");
+        assert!(azure.contains("2026-11-24, estimate\n"));
+        assert!(azure.contains("~ an estimate: the source below says what it rests on.\n"));
+    }
+
+    #[test]
+    fn every_default_model_can_be_trained_when_its_profile_was_written() {
+        for (id, _) in BUILTIN {
+            let p = Provider::builtin(id).unwrap();
+            let m = p.catalog.resolve(&p.default_model).unwrap();
+            assert!(m.lifecycle.trainable_on(&p.as_of), "{id}: {}", m.id);
+            assert!(p.model_takes(m, formats::CHAT), "{id}: {}", m.id);
+        }
+    }
+
+    #[test]
+    fn the_default_falls_back_to_a_model_trainable_that_day() {
+        let p = Provider::builtin("openai").unwrap();
+        let on = |d| p.default_model_in(&p.catalog, Some(d)).unwrap().id.clone();
+        assert_eq!(on("2026-11-29"), "gpt-4o-mini-2024-07-18");
+        assert_eq!(on("2024-01-01"), "gpt-3.5-turbo-0613");
+        // Nothing trainable: the declared default stays (FT075 reports it).
+        assert_eq!(on("2027-06-01"), "gpt-4o-mini-2024-07-18");
+        assert_eq!(
+            p.default_model_in(&p.catalog, None).unwrap().id,
+            "gpt-4o-mini-2024-07-18"
+        );
+    }
+
+    #[test]
+    fn where_the_same_data_can_still_be_trained() {
+        let p = Provider::builtin("openai").unwrap();
+        let m = |id: &str| p.catalog.resolve(id).unwrap().clone();
+        assert_eq!(
+            still_trainable(&p, &m("gpt-4.1-nano"), formats::CHAT, "2026-11-29"),
+            [
+                "`--provider azure` (closes 2027-04-14)",
+                "`--model gpt-4o-mini`, `gpt-4o` or `gpt-4.1` (closes 2027-01-06)",
+                "an open-weight model (`--provider together`, `fireworks` or `mistral`)",
+            ]
+        );
+        // Preference records: only models that take DPO, and providers that accept them.
+        let dpo = still_trainable(&p, &m("gpt-4o-mini"), formats::PREFERENCE, "2027-02-01");
+        assert_eq!(
+            dpo,
+            [
+                "`--provider azure --model gpt-4o` (closes 2027-04-01)",
+                "an open-weight model (`--provider together` or `fireworks`)",
+            ]
+        );
     }
 
     #[test]
     fn formats_and_models_that_take_them() {
         let p = Provider::builtin("openai").unwrap();
         let m = |id: &str| p.catalog.resolve(id).unwrap().clone();
-        assert!(p.model_takes(&m("gpt-3.5-turbo"), formats::CHAT));
+        assert!(p.model_takes(&m("gpt-3.5-turbo-0613"), formats::CHAT));
         assert!(!p.model_takes(&m("gpt-3.5-turbo"), formats::PREFERENCE));
         assert!(!p.model_takes(&m("gpt-3.5-turbo"), formats::PROMPT_COMPLETION));
         assert!(p.model_takes(&m("babbage-002"), formats::PROMPT_COMPLETION));

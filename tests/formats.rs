@@ -221,10 +221,7 @@ fn markdown_stays_under_a_pr_comment_limit() {
     let t = tables(&md);
     let rows = t.last().unwrap().len() - 1;
     // 3,000 broken lines and too-few-examples (none is valid).
-    assert!(
-        md.contains("<summary>3,001 findings</summary>"),
-        "{rows}"
-    );
+    assert!(md.contains("<summary>3,001 findings</summary>"), "{rows}");
     assert!(
         md.contains(&format!(
             "{} listed; {} not: to keep this report under GitHub's 65,536-character comment limit.",

@@ -69,6 +69,8 @@ fn check(args: &[&str], stdin: Option<Vec<u8>>) -> Out {
     let tmp = TempDir::new("hostile-run");
     let (out_path, err_path) = (tmp.path("stdout"), tmp.path("stderr"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        // A fixed day: FT075 and the default model depend on the date.
+        .env("FTLINT_AS_OF", "2026-11-29")
         .arg("check")
         .args(args)
         .current_dir(root())

@@ -2,11 +2,11 @@
 //! then a summary a person takes in at a glance.
 
 use super::Report;
+use super::shared::count;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::display;
 use crate::stats::Distribution;
 use crate::stats::thousands;
-use super::shared::count;
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
@@ -235,10 +235,20 @@ fn by_rule(r: &Report, out: &mut String) {
     if fired.is_empty() {
         return;
     }
-    let width = fired.iter().map(|(rule, _)| rule.name().len()).max().unwrap_or(0);
+    let width = fired
+        .iter()
+        .map(|(rule, _)| rule.name().len())
+        .max()
+        .unwrap_or(0);
     let _ = writeln!(out, "Findings by rule");
     for (rule, n) in fired {
-        let _ = writeln!(out, "  {} {:<width$}  {}", rule.code(), rule.name(), thousands(n));
+        let _ = writeln!(
+            out,
+            "  {} {:<width$}  {}",
+            rule.code(),
+            rule.name(),
+            thousands(n)
+        );
     }
     let _ = writeln!(out);
 }
@@ -285,9 +295,11 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     };
     let _ = writeln!(out, "{verdict}");
     for f in &r.files {
-        let role = match f.role {
-            crate::check::Role::Training => "",
-            crate::check::Role::Validation => " (validation)",
+        let role = match (&f.validates, r.jobs > 1) {
+            // With several jobs, say which one the validation file goes with.
+            (Some(t), true) => format!(" (validation for {})", display::path(t)),
+            _ if f.role == crate::check::Role::Validation => " (validation)".to_string(),
+            _ => String::new(),
         };
         let _ = writeln!(
             out,
@@ -387,7 +399,11 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     };
     if r.jobs > 1 {
         // A job takes one training file: each file trains (and is billed) on its own.
-        let _ = writeln!(out, "  training     one job per training file, {} jobs:", r.jobs);
+        let _ = writeln!(
+            out,
+            "  training     one job per training file, {} jobs:",
+            r.jobs
+        );
         let jobs: Vec<(String, String)> = r
             .files
             .iter()
@@ -396,7 +412,11 @@ fn summary(r: &Report, out: &mut String, color: bool) {
                 Some((display::path(&f.path).into_owned(), job(c, billable)))
             })
             .collect();
-        let width = jobs.iter().map(|(p, _)| p.chars().count()).max().unwrap_or(0);
+        let width = jobs
+            .iter()
+            .map(|(p, _)| p.chars().count())
+            .max()
+            .unwrap_or(0);
         for (path, line) in jobs {
             let pad = " ".repeat(width - path.chars().count());
             let _ = writeln!(out, "    {path}{pad}  {line}");

@@ -56,6 +56,7 @@ pub fn to_value(r: &Report) -> Value {
                 "path": f.path,
                 "role": match f.role { crate::check::Role::Training => "training", crate::check::Role::Validation => "validation" },
                 "format": f.format.map(|x| x.name()),
+                "validates": f.validates,
                 "lines": f.lines,
                 "examples": f.examples,
                 "valid_examples": f.valid_examples,

@@ -111,7 +111,11 @@ fn summary_table(r: &Report, out: &mut String) {
                     thousands(t.limit)
                 ),
             ));
-            let estimate = if r.prices_confirmed { "" } else { ", estimated prices" };
+            let estimate = if r.prices_confirmed {
+                ""
+            } else {
+                ", estimated prices"
+            };
             if r.jobs > 1 {
                 rows.push((
                     "Training cost",

@@ -33,6 +33,8 @@ pub struct FileSummary {
     pub valid_examples: u64,
     /// This file's valid examples' tokens and billable tokens (None with --lint-only).
     pub tokens: Option<(u64, u64)>,
+    /// A validation file: the training file it goes with (the first one).
+    pub validates: Option<String>,
     /// A training file is one job: its epochs and training cost (None with
     /// --lint-only, and for validation files, which are not billed).
     pub cost: Option<CostReport>,
@@ -168,14 +170,26 @@ impl Report {
         train_hashes.sort_unstable();
         let train_paths: Vec<std::sync::Arc<str>> =
             results.iter().map(|r| r.path.clone()).collect();
+        // A job takes one validation file with its one training file: `--validation-file`
+        // goes with the first training file, so leakage (FT072) is checked against it.
+        let first_training = results.iter().position(|r| r.role == Role::Training);
+        let paired: Vec<(u64, usize, u64)> = train_hashes
+            .iter()
+            .copied()
+            .filter(|&(_, i, _)| Some(i) == first_training)
+            .collect();
         let mut results = results;
         // A file is one job, so a copy in another training file is trained twice, in two
         // jobs: reported on the later copy (FT071), like a copy within one file.
-        for (r, extra) in results.iter_mut().zip(crate::rules::dataset::check_cross_file_duplicates(
-            &train_hashes,
-            &train_paths,
-            settings,
-        )) {
+        for (r, extra) in
+            results
+                .iter_mut()
+                .zip(crate::rules::dataset::check_cross_file_duplicates(
+                    &train_hashes,
+                    &train_paths,
+                    settings,
+                ))
+        {
             r.findings.merge(extra, cap);
         }
         // FT075 is about the job, not a line: once, on the first training file.
@@ -193,7 +207,7 @@ impl Report {
                 crate::rules::dataset::check_overlap(
                     &r.path,
                     &r.hashes,
-                    &train_hashes,
+                    &paired,
                     &train_paths,
                     settings,
                     &mut r.findings,
@@ -234,9 +248,13 @@ impl Report {
             if let (Some((_, billable)), Role::Training) = (tokens, role) {
                 jobs.push((files.len(), cost_input(billable, r.figures.len() as u64)));
             }
+            let validates = (role == Role::Validation)
+                .then(|| first_training.map(|i| train_paths[i].to_string()))
+                .flatten();
             files.push(FileSummary {
                 path: r.path.to_string(),
                 role,
+                validates,
                 format: r.format,
                 lines: r.lines,
                 examples: r.examples,
@@ -308,7 +326,8 @@ impl Report {
     pub fn exit_code(&self) -> i32 {
         if !self.input_errors.is_empty() {
             2
-        } else if !self.exit_zero && (self.errors > 0 || (self.deny_warnings && self.warnings > 0)) {
+        } else if !self.exit_zero && (self.errors > 0 || (self.deny_warnings && self.warnings > 0))
+        {
             1
         } else {
             0

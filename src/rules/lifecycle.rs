@@ -37,9 +37,18 @@ pub fn check_model_retired(
         let listed: Vec<String> = places
             .into_iter()
             .enumerate()
-            .map(|(i, p)| if i > 0 && i + 1 == n { format!("or {p}") } else { p })
+            .map(|(i, p)| {
+                if i > 0 && i + 1 == n {
+                    format!("or {p}")
+                } else {
+                    p
+                }
+            })
             .collect();
-        format!("the same data can still be trained with {}", listed.join("; "))
+        format!(
+            "the same data can still be trained with {}",
+            listed.join("; ")
+        )
     };
     file_diag(settings, path, Rule::ModelRetired, 1, why, help)
 }
