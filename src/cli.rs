@@ -155,7 +155,8 @@ pub struct SettingsArgs {
     #[arg(long, value_enum)]
     pub tokenizer: Option<Engine>,
 
-    /// Epochs to price (default: the provider's rule from the number of examples).
+    /// Epochs to price, 1 to the provider's maximum (50 at OpenAI). [default: the
+    /// provider's rule from each training file's number of examples]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub epochs: Option<u64>,
 

@@ -51,7 +51,8 @@ fn reference(name: &str) -> Value {
 }
 
 const CASES: &[(&str, &str)] = &[
-    ("cl100k_base", "gpt-3.5-turbo"),
+    // The recipe's 4,096-token limit is that of the 2023 snapshot.
+    ("cl100k_base", "gpt-3.5-turbo-0613"),
     ("o200k_base", "gpt-4o-mini"),
 ];
 
