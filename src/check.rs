@@ -228,6 +228,19 @@ pub fn check_source(
     tokenizer: Option<&Tokenizer>,
     role: Role,
 ) -> Result<FileResult, String> {
+    check_source_with_progress(path, source, settings, tokenizer, role, &|_, _| {})
+}
+
+/// `check_source`, calling `progress(bytes, records)` as each chunk is done (from the
+/// worker threads, in any order), so a front end can show a large file moving.
+pub fn check_source_with_progress(
+    path: Arc<str>,
+    source: Source,
+    settings: &Settings,
+    tokenizer: Option<&Tokenizer>,
+    role: Role,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<FileResult, String> {
     let mut res = FileResult {
         path: path.clone(),
         role,
@@ -266,6 +279,7 @@ pub fn check_source(
         }
         if res.shape_error {
             res.lines += file::count_lines(block);
+            progress(block.len() as u64, 0);
             return;
         }
         let mut chunks = Vec::new();
@@ -286,7 +300,9 @@ pub fn check_source(
                     file_start: is_first && s == 0,
                     file_end: is_last && e == block.len(),
                 };
-                process_chunk(&block[s..e], &ctx)
+                let out = process_chunk(&block[s..e], &ctx);
+                progress((e - s) as u64, out.examples);
+                out
             })
             .collect();
         for mut o in outs {

@@ -33,8 +33,12 @@ pub enum Command {
         /// Print every rule.
         #[arg(long, conflicts_with = "code")]
         all: bool,
+        /// Output format: human or json.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
     },
-    /// Print a provider's models: tokenizers, limits, methods, prices and their dates.
+    /// Print a provider's models: limits, prices with their dates and sources, and when
+    /// each can be trained and served.
     Models {
         /// Add or override models from this TOML file (same format as the built-in catalog).
         #[arg(long, value_name = "FILE")]
@@ -42,6 +46,12 @@ pub enum Command {
         /// The provider whose models to list. [default: openai]
         #[arg(long, value_name = "ID", default_value = "openai")]
         provider: String,
+        /// The day to judge what can still be trained. [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD", env = "FTLINT_AS_OF")]
+        as_of: Option<String>,
+        /// Output format: human or json.
+        #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+        format: ListFormat,
     },
     /// Print the resolved settings (config file found, flags merged) and exit.
     Config(ConfigArgs),
@@ -76,7 +86,7 @@ pub struct ConfigArgs {
 #[derive(Args, Debug)]
 pub struct SettingsArgs {
     /// Model to validate and price for (an id, alias, or ft:BASE:… id). See `ftlint models`.
-    /// [default: gpt-3.5-turbo]
+    /// [default: the provider's default, gpt-4o-mini at openai]
     #[arg(long, short = 'm')]
     pub model: Option<String>,
 
@@ -122,6 +132,15 @@ pub struct SettingsArgs {
     #[arg(long)]
     pub deny_warnings: bool,
 
+    /// Exit 0 even when findings fail the check (2 still means ftlint could not run).
+    #[arg(long, conflicts_with = "deny_warnings")]
+    pub exit_zero: bool,
+
+    /// Check as on this day (YYYY-MM-DD): whether the model can still be trained then
+    /// (FT076) and the default model. For reproducible runs. [default: today, UTC]
+    #[arg(long, value_name = "YYYY-MM-DD", env = "FTLINT_AS_OF")]
+    pub as_of: Option<String>,
+
     /// Lint only: skip token counting and cost (fast; for pre-commit hooks).
     #[arg(long)]
     pub lint_only: bool,
@@ -136,7 +155,8 @@ pub struct SettingsArgs {
     #[arg(long, value_enum)]
     pub tokenizer: Option<Engine>,
 
-    /// Epochs to price (default: the provider's rule from the number of examples).
+    /// Epochs to price, 1 to the provider's maximum (50 at OpenAI). [default: the
+    /// provider's rule from each training file's number of examples]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub epochs: Option<u64>,
 
@@ -217,6 +237,13 @@ impl OutputFormat {
     pub fn is_machine(self) -> bool {
         !matches!(self, OutputFormat::Human)
     }
+}
+
+/// `--format` of `ftlint models` and `ftlint rule`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

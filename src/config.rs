@@ -265,14 +265,50 @@ impl Resolved {
 }
 
 fn parse_rules(list: &[String], origin: &str) -> Result<Vec<Rule>, String> {
-    list.iter()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| {
-            Rule::from_code(s.trim()).ok_or_else(|| {
-                format!("{origin}unknown rule `{s}`; `ftlint rule --all` lists them")
-            })
+    let mut rules = Vec::new();
+    for s in list.iter().filter(|s| !s.trim().is_empty()) {
+        rules.extend(rules_named(s).map_err(|e| format!("{origin}{e}"))?);
+    }
+    Ok(rules)
+}
+
+/// A rule by code or name, or every rule whose code starts with a prefix (`FT05`: the
+/// FT050–FT059 record rules). An unknown name gets the closest names as suggestions.
+pub fn rules_named(spec: &str) -> Result<Vec<Rule>, String> {
+    let spec = spec.trim();
+    if let Some(r) = Rule::from_code(spec) {
+        return Ok(vec![r]);
+    }
+    let upper = spec.to_ascii_uppercase();
+    if upper.len() >= 3 && upper.starts_with("FT") && upper[2..].bytes().all(|b| b.is_ascii_digit())
+    {
+        let matched: Vec<Rule> = Rule::ALL
+            .iter()
+            .copied()
+            .filter(|r| r.code().starts_with(&upper))
+            .collect();
+        if !matched.is_empty() {
+            return Ok(matched);
+        }
+    }
+    let wanted = spec.to_ascii_lowercase();
+    let mut close: Vec<(usize, &str)> = Rule::ALL
+        .iter()
+        .flat_map(|r| [r.name(), r.code()])
+        .map(|c| {
+            (
+                crate::models::levenshtein(&wanted, &c.to_ascii_lowercase()),
+                c,
+            )
         })
-        .collect()
+        .filter(|&(d, c)| d <= (c.len() / 4).max(2))
+        .collect();
+    close.sort_by_key(|&(d, _)| d);
+    let hint = match close.first() {
+        Some((_, c)) => format!("; did you mean `{c}`?"),
+        None => "; `ftlint rule --all` lists them".to_string(),
+    };
+    Err(format!("unknown rule `{spec}`{hint}"))
 }
 
 /// `[[model]]` tables as a models file text, so the catalog validates them as it does a file.
@@ -396,13 +432,17 @@ pub fn resolve(
         read_models_file(p, &mut catalog)?;
         model_sources.push(p.display().to_string());
     }
+    let as_of = match &args.as_of {
+        Some(d) => crate::models::parse_date(d).map_err(|e| format!("--as-of: {e}"))?,
+        None => crate::models::today_utc(),
+    };
     let model = match (&args.model, &config_model) {
         (Some(name), _) => catalog.resolve(name)?,
         // Name the file: the user did not type this model on the command line.
         (None, Some(name)) => catalog
             .resolve(name)
             .map_err(|e| format!("{origin}`model`: {e}"))?,
-        (None, None) => catalog.resolve(&provider.default_model)?,
+        (None, None) => provider.default_model_in(&catalog, Some(&as_of))?,
     }
     .clone();
 
@@ -437,6 +477,21 @@ pub fn resolve(
         return Err(format!("{origin}`epochs` must be at least 1"));
     }
     settings.epochs = args.epochs.or(config.epochs);
+    if let (Some(n), Some(max)) = (settings.epochs, settings.provider.max_epochs)
+        && n > max
+    {
+        let from = if args.epochs.is_some() {
+            "--epochs: ".to_string()
+        } else {
+            format!("{origin}`epochs`: ")
+        };
+        return Err(format!(
+            "{from}{} trains 1 to {max} epochs, not {n}",
+            settings.provider.name
+        ));
+    }
+    settings.as_of = Some(as_of);
+    settings.exit_zero = args.exit_zero;
     settings.requests = args
         .requests
         .or(config.requests)
@@ -550,6 +605,9 @@ pub fn render(r: &Resolved) -> String {
                 "# epochs: the provider's default for the number of examples"
             );
         }
+    }
+    if let Some(d) = &s.as_of {
+        let _ = writeln!(out, "# as of {d} (--as-of or FTLINT_AS_OF; default today)");
     }
     let _ = writeln!(out, "requests = {}", s.requests);
     let _ = writeln!(out, "few-shot = {}", s.few_shot);

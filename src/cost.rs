@@ -57,7 +57,7 @@ impl Money {
                 let pow = 10u128.pow(decimals);
                 return format!(
                     "${}.{:0width$}",
-                    scaled / pow,
+                    group(scaled / pow),
                     scaled % pow,
                     width = decimals as usize
                 );
@@ -65,6 +65,19 @@ impl Money {
             decimals += 1;
         }
     }
+}
+
+/// `292000000` as `292,000,000`: whole dollars grouped like every other count.
+fn group(n: u128) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl std::ops::Add for Money {
@@ -145,14 +158,20 @@ fn round_tokens(tokens: f64) -> u128 {
     tokens.round() as u128
 }
 
-pub fn compute(input: &CostInput, model: &Model) -> CostReport {
+/// Epochs, trained tokens and training cost of one job.
+fn train(input: &CostInput, model: &Model) -> (u64, u128, Money) {
     let epochs = input.epochs.unwrap_or(match input.epochs_rule {
         EpochsRule::OpenAiAuto => default_epochs(input.n_examples),
         EpochsRule::Fixed(n) => n,
     });
     let trained_tokens = u128::from(epochs) * u128::from(input.billable_tokens);
     let training = price_tokens(trained_tokens, model.training_price(input.method));
-    let (usage, few_shot) = match (
+    (epochs, trained_tokens, training)
+}
+
+/// Usage and break-even against `training`, when the model's usage prices are known.
+fn usage(input: &CostInput, model: &Model, training: Money) -> (Option<Usage>, Option<FewShot>) {
+    match (
         model.fine_tuned_input,
         model.fine_tuned_output,
         model.base_input,
@@ -163,7 +182,12 @@ pub fn compute(input: &CostInput, model: &Model) -> CostReport {
             (Some(u), Some(f))
         }
         _ => (None, None),
-    };
+    }
+}
+
+pub fn compute(input: &CostInput, model: &Model) -> CostReport {
+    let (epochs, trained_tokens, training) = train(input, model);
+    let (usage, few_shot) = usage(input, model, training);
     CostReport {
         epochs,
         trained_tokens,
@@ -171,6 +195,52 @@ pub fn compute(input: &CostInput, model: &Model) -> CostReport {
         usage,
         few_shot,
     }
+}
+
+/// A fine-tuning job takes one training file, so several files are several jobs: each
+/// gets the epochs its own example count calls for, and its own training cost (`jobs`,
+/// usage not projected). The total adds them up; its `epochs` is the jobs' common count,
+/// or 0 when they differ. Usage and break-even describe the examples of all files
+/// (`combined`) against the total training cost.
+pub fn compute_jobs(
+    jobs: &[CostInput],
+    combined: &CostInput,
+    model: &Model,
+) -> (Vec<CostReport>, CostReport) {
+    let each: Vec<CostReport> = jobs
+        .iter()
+        .map(|j| {
+            let (epochs, trained_tokens, training) = train(j, model);
+            CostReport {
+                epochs,
+                trained_tokens,
+                training,
+                usage: None,
+                few_shot: None,
+            }
+        })
+        .collect();
+    let (epochs, trained_tokens, training) = match each.split_first() {
+        None => train(combined, model),
+        Some((first, rest)) => (
+            if rest.iter().all(|c| c.epochs == first.epochs) {
+                first.epochs
+            } else {
+                0
+            },
+            each.iter().map(|c| c.trained_tokens).sum(),
+            each.iter().map(|c| c.training).sum(),
+        ),
+    };
+    let (usage, few_shot) = usage(combined, model, training);
+    let total = CostReport {
+        epochs,
+        trained_tokens,
+        training,
+        usage,
+        few_shot,
+    };
+    (each, total)
 }
 
 /// The usage projection and the few-shot break-even, from the tuned model's and the
@@ -262,7 +332,7 @@ mod tests {
 
     #[test]
     fn exact_money() {
-        let m = model("gpt-3.5-turbo");
+        let m = model("gpt-3.5-turbo-0613");
         // 1,000 tokens at $8 per 1M = $0.008.
         assert_eq!(price_tokens(1000, m.training), Money(8_000_000_000));
         assert_eq!(price_tokens(1000, m.training).usd_f64(), 0.008);
@@ -274,7 +344,7 @@ mod tests {
 
     #[test]
     fn article_example_12_examples_8_epochs() {
-        let m = model("gpt-3.5-turbo");
+        let m = model("gpt-3.5-turbo-0613");
         let t = 4_321u64;
         let r = compute(
             &CostInput {
@@ -342,6 +412,59 @@ mod tests {
     }
 
     #[test]
+    fn each_training_file_is_its_own_job() {
+        // Ten 10-example files of 300 billable tokens each: one job of 100 examples
+        // would run 3 epochs; ten jobs of 10 examples run 10 epochs each.
+        let m = model("gpt-4o-mini");
+        let job = CostInput {
+            billable_tokens: 300,
+            n_examples: 10,
+            ..input()
+        };
+        let combined = CostInput {
+            billable_tokens: 3000,
+            n_examples: 100,
+            ..input()
+        };
+        let (jobs, total) = compute_jobs(&vec![job; 10], &combined, &m);
+        assert_eq!(jobs.len(), 10);
+        assert!(
+            jobs.iter()
+                .all(|j| j.epochs == 10 && j.trained_tokens == 3000)
+        );
+        assert_eq!(total.epochs, 10);
+        assert_eq!(total.trained_tokens, 30_000);
+        assert_eq!(total.training, Money(30_000 * 3_000_000));
+        // As one upload it would have been 3 epochs: 3.3× less than the ten jobs cost.
+        assert_eq!(compute(&combined, &m).training, Money(9_000 * 3_000_000));
+        // Break-even is against what all the jobs cost.
+        assert_eq!(
+            total.few_shot.unwrap().break_even_requests,
+            compute(
+                &CostInput {
+                    epochs: Some(10),
+                    ..combined.clone()
+                },
+                &m
+            )
+            .few_shot
+            .unwrap()
+            .break_even_requests
+        );
+        // Jobs whose epochs differ have no common count.
+        let small = CostInput {
+            n_examples: 5,
+            ..input()
+        };
+        let (jobs, total) = compute_jobs(&[small, input()], &combined, &m);
+        assert_eq!((jobs[0].epochs, jobs[1].epochs, total.epochs), (20, 8, 0));
+        // One file: the same figures as `compute`.
+        let (jobs, total) = compute_jobs(std::slice::from_ref(&combined), &combined, &m);
+        assert_eq!(jobs[0].training, compute(&combined, &m).training);
+        assert_eq!(total, compute(&combined, &m));
+    }
+
+    #[test]
     fn usage_ratio_none_when_base_free() {
         let r = compute(
             &CostInput {
@@ -383,7 +506,7 @@ mod tests {
     #[test]
     fn few_shot_never_breaks_even_when_tuned_costs_more() {
         // gpt-3.5-turbo-0613 tuned usage is 8× base: 3 shots do not make up for it.
-        let r = compute(&input(), &model("gpt-3.5-turbo"));
+        let r = compute(&input(), &model("gpt-3.5-turbo-0613"));
         assert!(
             r.few_shot.as_ref().unwrap().fine_tuned_per_request
                 >= r.few_shot.as_ref().unwrap().base_per_request
@@ -433,7 +556,10 @@ mod tests {
         assert_eq!(usd(12.345), "$12.35");
         assert_eq!(usd(12.344999), "$12.34");
         assert_eq!(usd(1.0), "$1.00");
-        assert_eq!(usd(1234567.891), "$1234567.89");
+        assert_eq!(usd(1234567.891), "$1,234,567.89");
+        assert_eq!(usd(292_000_000.0), "$292,000,000.00");
+        assert_eq!(usd(999.0), "$999.00");
+        assert_eq!(usd(1000.0), "$1,000.00");
         assert_eq!(usd(0.999), "$1.00");
         assert_eq!(usd(0.995), "$1.00");
         assert_eq!(usd(0.5), "$0.50");
@@ -449,7 +575,7 @@ mod tests {
         assert_eq!(Money(499_999).format_usd(), "<$0.000001");
         assert_eq!(
             Money(u128::MAX).format_usd(),
-            "$340282366920938463463374607.43"
+            "$340,282,366,920,938,463,463,374,607.43"
         );
     }
 }

@@ -40,24 +40,30 @@ pub fn run(
     no_mmap: bool,
 ) -> Report {
     let validation = validation.map(OsStr::new);
-    run_with_progress(files, validation, settings, no_mmap, &mut |_| {})
+    run_with_progress(files, validation, settings, no_mmap, &|_| {})
 }
 
-/// What `run_with_progress` tells its caller, per input (`-` is stdin), so a front end
-/// can draw progress without the library knowing about terminals.
+/// What `run_with_progress` tells its caller, so a front end can draw progress without
+/// the library knowing about terminals: each input (`-` is stdin) starting and done, and
+/// in between the bytes and records of each chunk checked.
 #[derive(Clone, Copy, Debug)]
 pub enum Progress<'a> {
     Start(&'a OsStr),
+    /// A chunk of the current input is checked (reported from worker threads).
+    Chunk {
+        bytes: u64,
+        records: u64,
+    },
     Done(&'a OsStr),
 }
 
-/// `run`, calling `progress` before and after each input.
+/// `run`, calling `progress` as inputs start and finish and as chunks are checked.
 pub fn run_with_progress(
     files: &[impl AsRef<OsStr>],
     validation: Option<&OsStr>,
     settings: &Settings,
     no_mmap: bool,
-    progress: &mut dyn FnMut(Progress<'_>),
+    progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Report {
     let tokenizer = match (settings.lint_only, settings.model.encoding()) {
         (false, Some(encoding)) => Some(
@@ -89,7 +95,15 @@ pub fn run_with_progress(
         .and_then(|()| input::open_path(std::path::Path::new(spec), no_mmap));
         match opened {
             Ok(source) => {
-                match check::check_source(shown, source, settings, tokenizer.as_ref(), role) {
+                let chunk = |bytes, records| progress(Progress::Chunk { bytes, records });
+                match check::check_source_with_progress(
+                    shown,
+                    source,
+                    settings,
+                    tokenizer.as_ref(),
+                    role,
+                    &chunk,
+                ) {
                     Ok(r) => results.push(r),
                     Err(message) => errors.push(input::InputError {
                         path: name.into_owned(),

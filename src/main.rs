@@ -1,7 +1,7 @@
 //! Thin: parse arguments, resolve settings, run, render, map the outcome to an exit code.
 
 use clap::Parser;
-use ftlint::cli::{CheckArgs, Cli, ColorChoice, Command, OutputFormat, SettingsArgs};
+use ftlint::cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat, OutputFormat, SettingsArgs};
 use ftlint::config::{self, Resolved};
 use ftlint::display;
 use ftlint::providers::Provider;
@@ -13,9 +13,10 @@ use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 use std::process::ExitCode;
-
-/// Below this much input a run takes a second or two: a progress bar would only flicker.
-const PROGRESS_MIN_BYTES: u64 = 64 << 20;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -45,15 +46,34 @@ fn run(cli: Cli) -> Result<u8, String> {
             write_stdout(&config::render(&resolved));
             Ok(0)
         }
-        Command::Rule { code, all } => {
+        Command::Rule { code, all, format } => {
             let rules: Vec<Rule> = if all {
                 Rule::ALL.to_vec()
             } else {
                 let code = code.ok_or("give a rule code (e.g. FT010) or --all")?;
-                vec![Rule::from_code(&code).ok_or_else(|| {
-                    format!("unknown rule `{code}`; `ftlint rule --all` lists them")
-                })?]
+                ftlint::config::rules_named(&code)?
             };
+            if format == ListFormat::Json {
+                let docs: Vec<serde_json::Value> = rules
+                    .iter()
+                    .map(|r| {
+                        serde_json::json!({
+                            "code": r.code(),
+                            "name": r.name(),
+                            "severity": r.default_severity().as_str(),
+                            "summary": r.summary(),
+                            "explanation": r.explanation().trim(),
+                        })
+                    })
+                    .collect();
+                // One rule asked for by its code or name: one object; --all or a prefix: a list.
+                let doc = match docs.as_slice() {
+                    [one] if !all => one.clone(),
+                    _ => serde_json::Value::Array(docs),
+                };
+                write_stdout(&json_text(&doc));
+                return Ok(0);
+            }
             let mut out = String::new();
             for (i, r) in rules.iter().enumerate() {
                 if i > 0 {
@@ -71,7 +91,12 @@ fn run(cli: Cli) -> Result<u8, String> {
             write_stdout(&out);
             Ok(0)
         }
-        Command::Models { models, provider } => {
+        Command::Models {
+            models,
+            provider,
+            as_of,
+            format,
+        } => {
             let mut provider = Provider::load(&provider)?;
             if let Some(p) = models.as_deref() {
                 let text = ftlint::providers::read_small_file(p)
@@ -80,10 +105,24 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .catalog
                     .extend_from_toml(&text, &p.display().to_string())?;
             }
-            write_stdout(&ftlint::providers::render_catalog(&provider, &|_| None));
+            let date = match as_of {
+                Some(d) => ftlint::models::parse_date(&d).map_err(|e| format!("--as-of: {e}"))?,
+                None => ftlint::models::today_utc(),
+            };
+            write_stdout(&match format {
+                ListFormat::Json => json_text(&ftlint::providers::catalog_json(&provider, &date)),
+                ListFormat::Human => ftlint::providers::render_catalog(&provider, &|_| None, &date),
+            });
             Ok(0)
         }
     }
+}
+
+/// Pretty JSON with hidden characters escaped, as `check --format json` writes it.
+fn json_text(v: &serde_json::Value) -> String {
+    let mut s = display::json_safe(serde_json::to_string_pretty(v).unwrap_or_default());
+    s.push('\n');
+    s
 }
 
 fn check(args: CheckArgs) -> Result<u8, String> {
@@ -107,7 +146,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         settings, format, ..
     } = resolved;
 
-    let bar = progress_bar(
+    let progress = Progress::new(
         &args.files,
         opts.validation_file.as_deref(),
         format,
@@ -118,20 +157,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         opts.validation_file.as_deref(),
         &settings,
         opts.no_mmap,
-        &mut |p| {
-            if let Some(bar) = &bar {
-                match p {
-                    ftlint::Progress::Start(spec) => {
-                        bar.set_message(display::path(&display::os_str(spec)).into_owned())
-                    }
-                    ftlint::Progress::Done(spec) => bar.inc(file_size(spec)),
-                }
-            }
-        },
+        &|p| progress.update(p),
     );
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    progress.finish();
     let mut report = report;
     report.config = config_shown;
 
@@ -143,8 +171,17 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     if format == OutputFormat::Github {
         append_step_summary(&report);
     }
-    for e in &report.input_errors {
-        eprintln!("ftlint: error: {}", display::input_error(e));
+    // The human report lists unreadable inputs itself; on a terminal stdout and stderr
+    // are the same screen, so saying it on stderr too would print it twice.
+    let shown_on_screen = format == OutputFormat::Human
+        && !opts.quiet
+        && opts.output_file.is_none()
+        && std::io::stdout().is_terminal()
+        && std::io::stderr().is_terminal();
+    if !shown_on_screen {
+        for e in &report.input_errors {
+            eprintln!("ftlint: error: {}", display::input_error(e));
+        }
     }
     Ok(report.exit_code() as u8)
 }
@@ -209,38 +246,98 @@ fn file_size(spec: &OsStr) -> u64 {
     std::fs::metadata(spec).map_or(0, |m| m.len())
 }
 
-/// A bar on stderr, only for a person watching a long run: stderr a terminal, the human
-/// format, not `-q`, and more than `PROGRESS_MIN_BYTES` of input. It ticks per file.
-fn progress_bar(
-    files: &[OsString],
-    validation: Option<&OsStr>,
-    format: OutputFormat,
-    quiet: bool,
-) -> Option<indicatif::ProgressBar> {
-    if quiet || format.is_machine() || !std::io::stderr().is_terminal() {
-        return None;
+/// Runs shorter than this show no progress: a bar would only flicker.
+const PROGRESS_DELAY: Duration = Duration::from_secs(1);
+
+/// Progress on stderr, only for a person watching: stderr a terminal, the human format,
+/// not `-q`. It moves by bytes as the pipeline's chunks are checked, shows records per
+/// second, and appears only once a run has taken `PROGRESS_DELAY`. Files of known size
+/// get a bar; stdin (size unknown) a spinner with the bytes read.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    records: Arc<AtomicU64>,
+    /// Dropped when the run ends, which stops the thread that would reveal the bar.
+    reveal: Option<(mpsc::Sender<()>, std::thread::JoinHandle<()>)>,
+}
+
+impl Progress {
+    fn new(
+        files: &[OsString],
+        validation: Option<&OsStr>,
+        format: OutputFormat,
+        quiet: bool,
+    ) -> Progress {
+        let records = Arc::new(AtomicU64::new(0));
+        if quiet || format.is_machine() || !std::io::stderr().is_terminal() {
+            return Progress {
+                bar: None,
+                records,
+                reveal: None,
+            };
+        }
+        let inputs = || files.iter().map(OsString::as_os_str).chain(validation);
+        let stdin = inputs().any(|f| f == "-");
+        let total: u64 = inputs().map(file_size).sum();
+        let bar = indicatif::ProgressBar::with_draw_target(
+            (!stdin).then_some(total),
+            indicatif::ProgressDrawTarget::hidden(),
+        );
+        let template = if stdin {
+            "{spinner} {elapsed:>4} {bytes} read · {records_per_sec} {wide_msg}"
+        } else {
+            "{spinner} {elapsed:>4} [{bar:30}] {bytes}/{total_bytes} · {records_per_sec} {wide_msg}"
+        };
+        let counted = records.clone();
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            let style = style.progress_chars("=> ").with_key(
+                "records_per_sec",
+                move |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let secs = state.elapsed().as_secs_f64().max(0.001);
+                    let rate = (counted.load(Ordering::Relaxed) as f64 / secs) as u64;
+                    let _ = write!(w, "{} records/s", ftlint::stats::thousands(rate));
+                },
+            );
+            bar.set_style(style);
+        }
+        let (tx, rx) = mpsc::channel::<()>();
+        let shown = bar.clone();
+        let handle = std::thread::spawn(move || {
+            if rx.recv_timeout(PROGRESS_DELAY) == Err(mpsc::RecvTimeoutError::Timeout) {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                // Keeps the spinner and the rate moving between chunks.
+                shown.enable_steady_tick(Duration::from_millis(120));
+            }
+        });
+        Progress {
+            bar: Some(bar),
+            records,
+            reveal: Some((tx, handle)),
+        }
     }
-    let total: u64 = files
-        .iter()
-        .map(OsString::as_os_str)
-        .chain(validation)
-        .map(file_size)
-        .sum();
-    if total < PROGRESS_MIN_BYTES {
-        return None;
+
+    fn update(&self, p: ftlint::Progress<'_>) {
+        let Some(bar) = &self.bar else { return };
+        match p {
+            ftlint::Progress::Start(spec) => {
+                bar.set_message(display::path(&display::os_str(spec)).into_owned())
+            }
+            ftlint::Progress::Chunk { bytes, records } => {
+                self.records.fetch_add(records, Ordering::Relaxed);
+                bar.inc(bytes);
+            }
+            ftlint::Progress::Done(_) => {}
+        }
     }
-    let bar = indicatif::ProgressBar::with_draw_target(
-        Some(total),
-        indicatif::ProgressDrawTarget::stderr(),
-    );
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} {elapsed:>4} [{bar:30}] {bytes}/{total_bytes} {wide_msg}",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
+
+    fn finish(mut self) {
+        if let Some((tx, handle)) = self.reveal.take() {
+            drop(tx);
+            let _ = handle.join();
+        }
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
     }
-    // A single large file gives no tick until it is done: keep the spinner moving.
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-    Some(bar)
 }
 
 /// Writes to stdout; a closed pipe (`ftlint … | head`) ends quietly.

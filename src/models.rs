@@ -125,6 +125,88 @@ pub struct Lifecycle {
     pub serving_ends_source: Option<String>,
 }
 
+/// Whether a job can be started on a given date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Training<'a> {
+    /// Fine-tuning of this model opens on this date.
+    NotYet(&'a str),
+    /// Jobs can be created; until the first date without them, if one is known.
+    Open(Option<&'a str>),
+    /// No new jobs from this date (the date and its source).
+    Closed { on: &'a str, source: &'a str },
+}
+
+impl Lifecycle {
+    /// The training state on `date` (YYYY-MM-DD). A model that no longer serves cannot be
+    /// trained either, so the earlier of `training_closes` and `serving_ends` closes it.
+    pub fn training_on(&self, date: &str) -> Training<'_> {
+        if let Some(opens) = self.training_opens.as_deref().filter(|o| date < *o) {
+            return Training::NotYet(opens);
+        }
+        let closes = [
+            (&self.training_closes, &self.training_closes_source),
+            (&self.serving_ends, &self.serving_ends_source),
+        ]
+        .into_iter()
+        .filter_map(|(d, s)| Some((d.as_deref()?, s.as_deref().unwrap_or("no source given"))))
+        .min_by_key(|(d, _)| *d);
+        match closes {
+            Some((on, source)) if date >= on => Training::Closed { on, source },
+            Some((on, _)) => Training::Open(Some(on)),
+            None => Training::Open(None),
+        }
+    }
+
+    pub fn trainable_on(&self, date: &str) -> bool {
+        matches!(self.training_on(date), Training::Open(_))
+    }
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`, from the system clock (days since 1970-01-01
+/// to a civil date: Howard Hinnant's `civil_from_days`).
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_from_days((secs / 86_400) as i64)
+}
+
+fn civil_from_days(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `--as-of`: a real calendar date written `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let bad = || format!("`{s}` is not a date; write it YYYY-MM-DD, e.g. 2026-11-29");
+    if !is_date(s) {
+        return Err(bad());
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days {
+        return Err(bad());
+    }
+    Ok(s.to_string())
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     pub id: String,
@@ -510,8 +592,10 @@ base_output = 0.2
     #[test]
     fn builtin_values() {
         let c = Catalog::builtin();
-        let m = c.resolve("gpt-3.5-turbo").unwrap();
-        assert_eq!(m.id, "gpt-3.5-turbo-0613");
+        // The bare name means what OpenAI means by it: -0125, not the 2023 snapshot.
+        assert_eq!(c.resolve("gpt-3.5-turbo").unwrap().id, "gpt-3.5-turbo-0125");
+        assert_eq!(c.resolve("gpt-3.5-turbo").unwrap().token_limit, 16385);
+        let m = c.resolve("gpt-3.5-turbo-0613").unwrap();
         assert_eq!(m.encoding(), Some(Encoding::Cl100kBase));
         assert_eq!(m.token_limit, 4096);
         assert_eq!(m.training, Price(8_000_000));
@@ -541,6 +625,69 @@ base_output = 0.2
             c.resolve("gpt-4o").unwrap().fine_tuned_input,
             Some(Price(3_750_000))
         );
+    }
+
+    #[test]
+    fn training_state_on_a_date() {
+        let c = Catalog::builtin();
+        let mini = &c.resolve("gpt-4o-mini").unwrap().lifecycle;
+        assert_eq!(
+            mini.training_on("2024-07-22"),
+            Training::NotYet("2024-07-23")
+        );
+        assert_eq!(
+            mini.training_on("2024-07-23"),
+            Training::Open(Some("2027-01-06"))
+        );
+        assert_eq!(
+            mini.training_on("2027-01-05"),
+            Training::Open(Some("2027-01-06"))
+        );
+        // The closing date is the first day without new jobs.
+        assert!(matches!(
+            mini.training_on("2027-01-06"),
+            Training::Closed { on: "2027-01-06", source } if source.contains("deprecations page")
+        ));
+        // A model that stops serving first closes then, with that date's source.
+        let l = Lifecycle {
+            training_closes: Some("2027-02-01".into()),
+            training_closes_source: Some("closes".into()),
+            serving_ends: Some("2027-01-01".into()),
+            serving_ends_source: Some("serving".into()),
+            ..Lifecycle::default()
+        };
+        assert_eq!(
+            l.training_on("2027-01-15"),
+            Training::Closed {
+                on: "2027-01-01",
+                source: "serving"
+            }
+        );
+        assert_eq!(
+            Lifecycle::default().training_on("2999-01-01"),
+            Training::Open(None)
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_from_days(0), "1970-01-01");
+        assert_eq!(civil_from_days(20_786), "2026-11-29");
+        assert_eq!(civil_from_days(11_016), "2000-02-29");
+        assert_eq!(civil_from_days(-1), "1969-12-31");
+        assert!(is_date(&today_utc()));
+        assert_eq!(parse_date(" 2024-02-29 "), Ok("2024-02-29".into()));
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-00-10",
+            "2026-1-1",
+            "",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        assert_eq!(parse_date("2000-02-29"), Ok("2000-02-29".into()));
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub enum Rule {
     OverTokenLimit,
     FileTooLarge,
     CompressedFile,
+    ModelRetired,
     InvalidImage,
     TooManyImages,
 }
@@ -152,6 +153,7 @@ impl Rule {
         Rule::OverTokenLimit,
         Rule::FileTooLarge,
         Rule::CompressedFile,
+        Rule::ModelRetired,
         Rule::InvalidImage,
         Rule::TooManyImages,
     ];
@@ -1530,6 +1532,32 @@ Decompress before the upload (`gunzip -k data.jsonl.gz`) and upload `data.jsonl`
 ```json
 {"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
 ```
+"#,
+    },
+    RuleInfo {
+        code: "FT076",
+        name: "model-retired",
+        severity: W,
+        summary: "The model can no longer be trained at the provider on the check's date",
+        explanation: r#"## What it does
+Warns when the chosen model cannot be fine-tuned at the chosen provider on the day of the check (today, or `--as-of YYYY-MM-DD`): its fine-tuning closed, or the model itself stopped serving. The message names the date and its source; the help names where the same data can still be trained: the same model at another provider (OpenAI closes job creation on 2027-01-06, Azure keeps it for existing customers until April 2027), another model of this provider, or an open-weight model. `ftlint models` lists every date with its source.
+
+## Why this matters
+A dataset aimed at a model nobody can train any more is priced for a job that cannot run; the upload is refused when the job is created.
+
+## Example
+Any valid file, checked for a retired model:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+with `ftlint check data.jsonl --model gpt-3.5-turbo-0613` (fine-tuning closed on 2024-09-13).
+
+## Use instead
+The same records, for a model that can still be trained:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+with `ftlint check data.jsonl --model gpt-4o-mini`, or `--provider azure`.
 "#,
     },
     RuleInfo {

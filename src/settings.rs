@@ -22,6 +22,11 @@ pub struct Settings {
     pub few_shot: u64,
     /// Read inputs that are symbolic links (`--no-follow-symlinks` turns it off).
     pub follow_symlinks: bool,
+    /// The day the check is for (`--as-of`, default today): FT076 asks whether the model
+    /// can be trained then. None (library callers): no lifecycle check.
+    pub as_of: Option<String>,
+    /// `--exit-zero`: findings never fail the run (ftlint's own failures still exit 2).
+    pub exit_zero: bool,
     /// Effective severity per rule (`Rule as usize`); None = rule off.
     severities: Vec<Option<Severity>>,
 }
@@ -49,6 +54,8 @@ impl Settings {
             requests: DEFAULT_REQUESTS,
             few_shot: DEFAULT_FEW_SHOT,
             follow_symlinks: true,
+            as_of: None,
+            exit_zero: false,
         }
     }
 

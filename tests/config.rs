@@ -118,7 +118,7 @@ fn flags_override_config_and_isolated_ignores_it() {
         ],
     );
     assert!(
-        s.contains("requests = 9") && s.contains("model = \"gpt-3.5-turbo-0613\""),
+        s.contains("requests = 9") && s.contains("model = \"gpt-3.5-turbo-0125\""),
         "{s}"
     );
     assert!(

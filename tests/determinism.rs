@@ -120,6 +120,8 @@ struct Run {
 
 fn run(args: &[&str], threads: Option<&str>, stdin: Option<&[u8]>) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ftlint"));
+    // A fixed day: FT076 and the default model depend on the date.
+    cmd.env("FTLINT_AS_OF", "2026-11-29");
     cmd.arg("check")
         .args(args)
         .env_remove("FTLINT_FORMAT")

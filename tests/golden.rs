@@ -26,6 +26,8 @@ fn golden_cases() {
         let args: Vec<&str> = cmd.lines().filter(|l| !l.is_empty()).collect();
         let stdin = std::fs::read(dir.join("stdin")).ok();
         let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+            // A fixed day: FT076 and the default model depend on the date.
+            .env("FTLINT_AS_OF", "2026-11-29")
             .args(&args)
             .current_dir(root)
             .env_remove("NO_COLOR")

@@ -69,6 +69,8 @@ fn check(args: &[&str], stdin: Option<Vec<u8>>) -> Out {
     let tmp = TempDir::new("hostile-run");
     let (out_path, err_path) = (tmp.path("stdout"), tmp.path("stderr"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        // A fixed day: FT076 and the default model depend on the date.
+        .env("FTLINT_AS_OF", "2026-11-29")
         .arg("check")
         .args(args)
         .current_dir(root())
@@ -348,13 +350,22 @@ fn a_50_mb_single_line_is_read_and_counted() {
     std::fs::write(&big, record("hi", &content)).unwrap();
     std::fs::write(&small, record("hi", "x") + "\n").unwrap();
     assert!(std::fs::metadata(&big).unwrap().len() > 50_000_000);
-    let out = check(&["--format", "json", big.to_str().unwrap()], None);
+    // A cl100k_base model with a 4,096-token limit.
+    let model = ["--model", "gpt-3.5-turbo-0613"];
+    let out = check(
+        &[&model[..], &["--format", "json", big.to_str().unwrap()]].concat(),
+        None,
+    );
     let r = out.json();
     assert_eq!(file_stat(&r, "lines"), 1);
     assert_eq!(file_stat(&r, "valid_examples"), 1);
     // Counted exactly: the same record with "x" for content, plus the difference the
     // reference engine counts.
-    let s = check(&["--format", "json", small.to_str().unwrap()], None).json();
+    let s = check(
+        &[&model[..], &["--format", "json", small.to_str().unwrap()]].concat(),
+        None,
+    )
+    .json();
     let tik = Tokenizer::new(Engine::Tiktoken, Encoding::Cl100kBase);
     assert_eq!(r["tokens"]["encoding"], "cl100k_base");
     let want = s["tokens"]["total"].as_u64().unwrap() + tik.count(&content) - tik.count("x");
@@ -579,13 +590,25 @@ fn hostile_text_counts_equal_the_reference_engine() {
     std::fs::write(&plain, p).unwrap();
     let tik = Tokenizer::new(Engine::Tiktoken, Encoding::Cl100kBase);
     let extra: u64 = texts.iter().map(|t| tik.count(t) - tik.count("x")).sum();
-    let base =
-        check(&["--format", "json", plain.to_str().unwrap()], None).json()["tokens"]["total"]
-            .as_u64()
-            .unwrap();
+    // A cl100k_base model.
+    let base = check(
+        &[
+            "--model",
+            "gpt-3.5-turbo",
+            "--format",
+            "json",
+            plain.to_str().unwrap(),
+        ],
+        None,
+    )
+    .json()["tokens"]["total"]
+        .as_u64()
+        .unwrap();
     for engine in ["bpe", "tiktoken"] {
         let r = check(
             &[
+                "--model",
+                "gpt-3.5-turbo",
                 "--format",
                 "json",
                 "--tokenizer",

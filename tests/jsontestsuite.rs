@@ -68,6 +68,8 @@ fn run(file: &Path, out_dir: &Path, extra: &[&str]) -> Result<Run, String> {
     let stderr_path = out_dir.join("stderr");
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        // A fixed day: FT076 and the default model depend on the date.
+        .env("FTLINT_AS_OF", "2026-11-29")
         .arg("check")
         .args(["--format", "json", "--lint-only", "--max-diagnostics", "0"])
         .args(extra)

@@ -29,6 +29,7 @@ fn run(args: &[&str]) -> (Vec<String>, i32, Value) {
         .arg("check")
         .args(args)
         .args(["--lint-only", "--format", "json", "--isolated"])
+        .env("FTLINT_AS_OF", "2026-11-29")
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout)
@@ -140,7 +141,14 @@ fn preference_records_where_the_provider_or_model_has_no_dpo() {
         ),
         "{msg}"
     );
-    let (codes, exit, doc) = run(&["fixtures/valid_preference.jsonl"]);
+    // gpt-3.5-turbo offered supervised fine-tuning only (as of a day it still trained).
+    let (codes, exit, doc) = run(&[
+        "fixtures/valid_preference.jsonl",
+        "--model",
+        "gpt-3.5-turbo",
+        "--as-of",
+        "2026-06-01",
+    ]);
     assert_eq!((codes[0].as_str(), exit), ("FT066:error", 1));
     let help = doc["diagnostics"][0]["help"].as_str().unwrap();
     assert!(
@@ -166,6 +174,7 @@ fn open_weight_models_lint_fully_and_say_why_tokens_are_missing() {
             "json",
             "--isolated",
         ])
+        .env("FTLINT_AS_OF", "2026-11-29")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));

@@ -20,15 +20,21 @@ fn generate(name: &str, args: &[&str]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("ftlint-reference-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let out = dir.join(name);
+    let script = root().join("../shared/bench/gen_dataset.py");
+    assert!(
+        script.is_file(),
+        "{} is missing: clone the project's shared folder beside the repository as ../shared (README, First run)",
+        script.display()
+    );
     let status = std::process::Command::new("python3")
-        .arg(root().join("../shared/bench/gen_dataset.py"))
+        .arg(&script)
         .args(args)
         .arg("--out")
         .arg(&out)
         .stderr(std::process::Stdio::null())
         .status()
         .expect("python3 runs ../shared/bench/gen_dataset.py");
-    assert!(status.success());
+    assert!(status.success(), "{} {args:?} failed", script.display());
     out
 }
 
@@ -45,7 +51,8 @@ fn reference(name: &str) -> Value {
 }
 
 const CASES: &[(&str, &str)] = &[
-    ("cl100k_base", "gpt-3.5-turbo"),
+    // The recipe's 4,096-token limit is that of the 2023 snapshot.
+    ("cl100k_base", "gpt-3.5-turbo-0613"),
     ("o200k_base", "gpt-4o-mini"),
 ];
 

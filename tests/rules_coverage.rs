@@ -15,16 +15,32 @@ use std::process::Command;
 /// Arguments a rule's fixture needs beyond `check <fixture> --format json --max-diagnostics 0`.
 const EXTRA_ARGS: &[(&str, &[&str])] = &[
     // Prompt/completion records are only checked as such for a legacy model.
-    ("FT062", &["--model", "babbage-002"]),
+    // babbage-002 retired on 2026-10-23 (FT076): check as of a day it still trained.
+    (
+        "FT062",
+        &["--model", "babbage-002", "--as-of", "2026-10-01"],
+    ),
     ("FT058", &["--provider", "fireworks"]),
     ("FT059", &["--provider", "together"]),
     ("FT063", &["--model", "gpt-4.1-mini"]),
     ("FT064", &["--model", "gpt-4.1-mini"]),
     ("FT065", &["--method", "dpo", "--model", "gpt-4.1-mini"]),
     ("FT067", &["--provider", "together"]),
+    // Azure trains gpt-4o-mini with SFT only; the fixture holds preference (DPO) records.
+    ("FT066", &["--provider", "azure", "--model", "gpt-4o-mini"]),
+    // A 4,096-token limit: gpt-3.5-turbo-0613, as of a day it could still be trained.
+    (
+        "FT073",
+        &["--model", "gpt-3.5-turbo-0613", "--as-of", "2024-01-01"],
+    ),
     (
         "FT074",
         &["--provider", "fixtures/providers/tiny_upload_limit.toml"],
+    ),
+    // A model whose fine-tuning closed (2024-09-13) before the day of the check.
+    (
+        "FT076",
+        &["--model", "gpt-3.5-turbo-0613", "--as-of", "2026-11-29"],
     ),
     ("FT080", &["--model", "gpt-4o-2024-08-06"]),
     ("FT081", &["--model", "gpt-4o-2024-08-06"]),
@@ -77,6 +93,8 @@ fn lookup<'a>(table: &'a [(&str, &'a [&'a str])], code: &str) -> &'a [&'a str] {
 /// Runs `ftlint check` with JSON output and returns the parsed document.
 fn check_json(args: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        // A fixed day: FT076 and the default model depend on the date.
+        .env("FTLINT_AS_OF", "2026-11-29")
         .arg("check")
         .args(args)
         .args(["--format", "json", "--max-diagnostics", "0"])
@@ -216,6 +234,9 @@ fn valid_fixtures_have_no_diagnostics() {
             "fixtures/legacy_prompt_completion_valid.jsonl",
             "--model",
             "babbage-002",
+            // Retired on 2026-10-23: checked as of a day it still trained.
+            "--as-of",
+            "2026-10-01",
         ],
     ];
     for args in cases {

@@ -208,17 +208,22 @@ fn engines_agree_on_fixture_text() {
 fn engines_agree_on_whole_generated_records() {
     // Whole JSON lines as text: long, mixed-script strings with many pieces.
     let path = std::env::temp_dir().join(format!("ftlint-tok-{}.jsonl", std::process::id()));
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/bench/gen_dataset.py"
+    );
+    assert!(
+        std::path::Path::new(script).is_file(),
+        "{script} is missing: clone the project's shared folder beside the repository as ../shared (README, First run)"
+    );
     let status = std::process::Command::new("python3")
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/bench/gen_dataset.py"
-        ))
+        .arg(script)
         .args(["--records", "1500", "--seed", "3", "--out"])
         .arg(&path)
         .stderr(std::process::Stdio::null())
         .status()
         .expect("python3 runs ../shared/bench/gen_dataset.py");
-    assert!(status.success());
+    assert!(status.success(), "{script} failed");
     let text = std::fs::read_to_string(&path).unwrap();
     let _ = std::fs::remove_file(&path);
     let lines: Vec<String> = text.lines().map(str::to_string).collect();

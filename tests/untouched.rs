@@ -119,6 +119,8 @@ fn inputs_are_never_modified_and_every_line_is_accounted_for() {
         let names = listing(&tmp.0);
         for flags in modes {
             let out = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+                // A fixed day: FT076 and the default model depend on the date.
+                .env("FTLINT_AS_OF", "2026-11-29")
                 .arg("check")
                 .args(*flags)
                 .args(&training)
@@ -176,6 +178,8 @@ fn a_read_only_validation_file_given_with_stdin() {
     let before = seen(&v);
     let data = std::fs::read(root.join("fixtures/rules/FT072_validation_overlap.jsonl")).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_ftlint"))
+        // A fixed day: FT076 and the default model depend on the date.
+        .env("FTLINT_AS_OF", "2026-11-29")
         .args([
             "check",
             "--format",

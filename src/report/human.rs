@@ -2,6 +2,7 @@
 //! then a summary a person takes in at a glance.
 
 use super::Report;
+use super::shared::count;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::display;
 use crate::stats::Distribution;
@@ -224,15 +225,44 @@ fn dist_line(d: &Option<Distribution>) -> String {
     }
 }
 
+/// Every rule that fired and how often, so a long run's shape shows at a glance.
+fn by_rule(r: &Report, out: &mut String) {
+    let fired: Vec<(crate::rules::Rule, u64)> = crate::rules::Rule::ALL
+        .iter()
+        .map(|rule| (*rule, r.per_rule[*rule as usize]))
+        .filter(|&(_, n)| n > 0)
+        .collect();
+    if fired.is_empty() {
+        return;
+    }
+    let width = fired
+        .iter()
+        .map(|(rule, _)| rule.name().len())
+        .max()
+        .unwrap_or(0);
+    let _ = writeln!(out, "Findings by rule");
+    for (rule, n) in fired {
+        let _ = writeln!(
+            out,
+            "  {} {:<width$}  {}",
+            rule.code(),
+            rule.name(),
+            thousands(n)
+        );
+    }
+    let _ = writeln!(out);
+}
+
 fn summary(r: &Report, out: &mut String, color: bool) {
     let hidden = r.hidden();
     if hidden > 0 {
         let _ = writeln!(
             out,
-            "…and {} more diagnostics not shown (--max-diagnostics 0 shows all)\n",
-            thousands(hidden)
+            "…and {} not shown (--max-diagnostics 0 shows all)\n",
+            count(hidden, "more diagnostic", "more diagnostics")
         );
     }
+    by_rule(r, out);
     for e in &r.input_errors {
         let _ = writeln!(
             out,
@@ -265,16 +295,18 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     };
     let _ = writeln!(out, "{verdict}");
     for f in &r.files {
-        let role = match f.role {
-            crate::check::Role::Training => "",
-            crate::check::Role::Validation => " (validation)",
+        let role = match (&f.validates, r.jobs > 1) {
+            // With several jobs, say which one the validation file goes with.
+            (Some(t), true) => format!(" (validation for {})", display::path(t)),
+            _ if f.role == crate::check::Role::Validation => " (validation)".to_string(),
+            _ => String::new(),
         };
         let _ = writeln!(
             out,
-            "  {}{role}: {} lines, {} examples, {} valid{}",
+            "  {}{role}: {}, {}, {} valid{}",
             display::path(&f.path),
-            thousands(f.lines),
-            thousands(f.examples),
+            count(f.lines, "line", "lines"),
+            count(f.examples, "example", "examples"),
             thousands(f.valid_examples),
             f.tokens.map_or(String::new(), |(total, _)| format!(
                 ", {} tokens",
@@ -301,8 +333,8 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     }
     let exact = if t.estimated {
         format!(
-            "estimated for {} example(s) with tools, images or content parts",
-            thousands(t.estimated_examples)
+            "estimated for {} with tools, images or content parts",
+            count(t.estimated_examples, "example", "examples")
         )
     } else {
         "exact".to_string()
@@ -343,28 +375,70 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         );
     }
     let _ = writeln!(out);
+    let estimate = if r.prices_confirmed {
+        ""
+    } else {
+        " are estimates: not confirmed on the provider's own page"
+    };
     let _ = writeln!(
         out,
-        "Cost ({}, prices as of {})",
+        "Cost ({}, prices as of {}{estimate})",
         display::text(&r.model_id),
         display::text(&r.prices_as_of)
     );
-    let _ = writeln!(
-        out,
-        "  training     {} epochs × {} tokens = {} trained tokens → {} (${:.2}/1M tokens = ${}/1K)",
-        c.epochs,
-        thousands(t.billable),
-        thousands(c.trained_tokens as u64),
-        c.training.format_usd(),
+    let rate = format!(
+        "(${:.2}/1M tokens = ${}/1K)",
         r.training_usd_per_million,
         r.training_usd_per_million / 1000.0
     );
+    let job = |c: &crate::cost::CostReport, billable: u64| {
+        format!(
+            "{} × {} = {} trained tokens → {}",
+            count(c.epochs, "epoch", "epochs"),
+            count(billable, "token", "tokens"),
+            thousands(c.trained_tokens as u64),
+            c.training.format_usd()
+        )
+    };
+    if r.jobs > 1 {
+        // A job takes one training file: each file trains (and is billed) on its own.
+        let _ = writeln!(
+            out,
+            "  training     one job per training file, {} jobs:",
+            r.jobs
+        );
+        let jobs: Vec<(String, String)> = r
+            .files
+            .iter()
+            .filter_map(|f| {
+                let (c, (_, billable)) = (f.cost.as_ref()?, f.tokens?);
+                Some((display::path(&f.path).into_owned(), job(c, billable)))
+            })
+            .collect();
+        let width = jobs
+            .iter()
+            .map(|(p, _)| p.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (path, line) in jobs {
+            let pad = " ".repeat(width - path.chars().count());
+            let _ = writeln!(out, "    {path}{pad}  {line}");
+        }
+        let _ = writeln!(
+            out,
+            "  total        {} trained tokens → {} {rate}",
+            thousands(c.trained_tokens as u64),
+            c.training.format_usd()
+        );
+    } else {
+        let _ = writeln!(out, "  training     {} {rate}", job(c, t.billable));
+    }
     if let Some(fee) = r.hosting_per_hour {
         let _ = writeln!(
             out,
             "  hosting      {}/hour per deployment of the tuned model ({}), not included above",
             fee.format_usd(),
-            r.provider_name
+            display::text(&r.provider_name)
         );
     }
     let (Some(u), Some(fs)) = (&c.usage, &c.few_shot) else {

@@ -56,10 +56,17 @@ pub fn to_value(r: &Report) -> Value {
                 "path": f.path,
                 "role": match f.role { crate::check::Role::Training => "training", crate::check::Role::Validation => "validation" },
                 "format": f.format.map(|x| x.name()),
+                "validates": f.validates,
                 "lines": f.lines,
                 "examples": f.examples,
                 "valid_examples": f.valid_examples,
                 "tokens": f.tokens.map(|(total, billable)| json!({"total": total, "billable": billable})),
+                // A training file is one job: its own epochs and training cost.
+                "cost": f.cost.as_ref().map(|c| json!({
+                    "epochs": c.epochs,
+                    "trained_tokens": c.trained_tokens as u64,
+                    "training_usd": c.training.usd_f64(),
+                })),
             })
         })
         .collect();
@@ -99,7 +106,9 @@ pub fn to_value(r: &Report) -> Value {
         doc["cost"] = json!({
             "model": r.model_id,
             "prices_as_of": r.prices_as_of,
-            "epochs": c.epochs,
+            "jobs": r.jobs,
+            // The jobs' common epochs; null when the training files' jobs differ.
+            "epochs": (c.epochs > 0).then_some(c.epochs),
             "trained_tokens": c.trained_tokens as u64,
             "training_usd": c.training.usd_f64(),
             "prices_confirmed": r.prices_confirmed,

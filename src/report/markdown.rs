@@ -123,15 +123,32 @@ fn summary_table(r: &Report, out: &mut String) {
                     thousands(t.limit)
                 ),
             ));
-            rows.push(("Epochs", c.epochs.to_string()));
-            rows.push((
-                "Training cost",
-                format!(
-                    "{} ({} trained tokens)",
-                    c.training.format_usd(),
-                    thousands(c.trained_tokens as u64)
-                ),
-            ));
+            let estimate = if r.prices_confirmed {
+                ""
+            } else {
+                ", estimated prices"
+            };
+            if r.jobs > 1 {
+                rows.push((
+                    "Training cost",
+                    format!(
+                        "{} in {} jobs, one per training file ({} trained tokens{estimate})",
+                        c.training.format_usd(),
+                        thousands(r.jobs),
+                        thousands(c.trained_tokens as u64)
+                    ),
+                ));
+            } else {
+                rows.push(("Epochs", c.epochs.to_string()));
+                rows.push((
+                    "Training cost",
+                    format!(
+                        "{} ({} trained tokens{estimate})",
+                        c.training.format_usd(),
+                        thousands(c.trained_tokens as u64)
+                    ),
+                ));
+            }
             if let Some(u) = &c.usage {
                 let ratio = u
                     .ratio
@@ -162,9 +179,45 @@ fn summary_table(r: &Report, out: &mut String) {
     // The model and its price date, whether or not anything was priced.
     let _ = writeln!(
         out,
-        "| Model | {}, prices as of {} |",
+        "| Model | {}, prices as of {}{} |",
         code(&r.model_id),
-        code(&r.prices_as_of)
+        code(&r.prices_as_of),
+        if r.prices_confirmed {
+            ""
+        } else {
+            " (estimates: not confirmed on the provider's own page)"
+        }
+    );
+    jobs_table(r, out);
+}
+
+/// Several training files are several jobs: one row each, then the total.
+fn jobs_table(r: &Report, out: &mut String) {
+    let Some(total) = r.cost.as_ref().filter(|_| r.jobs > 1) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n### Training jobs (one per training file)\n\n| File | Examples | Epochs | Trained tokens | Cost |\n| --- | ---: | ---: | ---: | ---: |"
+    );
+    for f in &r.files {
+        let Some(c) = &f.cost else { continue };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            code(&f.path),
+            thousands(f.valid_examples),
+            c.epochs,
+            thousands(c.trained_tokens as u64),
+            text(&c.training.format_usd())
+        );
+    }
+    let _ = writeln!(
+        out,
+        "| **Total** | {} | | {} | {} |",
+        thousands(r.valid_examples),
+        thousands(total.trained_tokens as u64),
+        text(&total.training.format_usd())
     );
 }
 
@@ -219,15 +272,8 @@ fn findings(r: &Report, out: &mut String, limit: usize) {
         body.push_str(&row);
         listed += 1;
     }
-    let title = if listed == total {
-        count(total, "finding", "findings")
-    } else {
-        format!(
-            "First {} of {}",
-            thousands(listed),
-            count(total, "finding", "findings")
-        )
-    };
+    // How many are not listed is said once, in the note after the table.
+    let title = count(total, "finding", "findings");
     let _ = writeln!(out, "\n<details>\n<summary>{title}</summary>\n");
     if listed > 0 {
         let _ = writeln!(out, "| Location | Severity | Rule | Message | Excerpt |");
@@ -254,8 +300,9 @@ fn findings(r: &Report, out: &mut String, limit: usize) {
     };
     let _ = writeln!(
         out,
-        "\n{} not listed: {why}.",
-        count(cut + capped, "more finding", "more findings")
+        "\n{} listed; {} not: {why}.",
+        thousands(listed),
+        thousands(cut + capped)
     );
 }
 

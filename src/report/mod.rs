@@ -33,6 +33,11 @@ pub struct FileSummary {
     pub valid_examples: u64,
     /// This file's valid examples' tokens and billable tokens (None with --lint-only).
     pub tokens: Option<(u64, u64)>,
+    /// A validation file: the training file it goes with (the first one).
+    pub validates: Option<String>,
+    /// A training file is one job: its epochs and training cost (None with
+    /// --lint-only, and for validation files, which are not billed).
+    pub cost: Option<CostReport>,
 }
 
 pub struct TokenReport {
@@ -137,6 +142,10 @@ pub struct Report {
     /// The config file whose settings the run used (None: none); set by the front end,
     /// which resolved it. A pull request can add one, so every report names it.
     pub config: Option<String>,
+    /// `--exit-zero`: findings do not fail the run.
+    pub exit_zero: bool,
+    /// Training files priced, one job each (`cost` is their total).
+    pub jobs: u64,
 }
 
 impl Report {
@@ -166,13 +175,44 @@ impl Report {
         train_hashes.sort_unstable();
         let train_paths: Vec<std::sync::Arc<str>> =
             results.iter().map(|r| r.path.clone()).collect();
+        // A job takes one validation file with its one training file: `--validation-file`
+        // goes with the first training file, so leakage (FT072) is checked against it.
+        let first_training = results.iter().position(|r| r.role == Role::Training);
+        let paired: Vec<(u64, usize, u64)> = train_hashes
+            .iter()
+            .copied()
+            .filter(|&(_, i, _)| Some(i) == first_training)
+            .collect();
         let mut results = results;
+        // A file is one job, so a copy in another training file is trained twice, in two
+        // jobs: reported on the later copy (FT071), like a copy within one file.
+        for (r, extra) in
+            results
+                .iter_mut()
+                .zip(crate::rules::dataset::check_cross_file_duplicates(
+                    &train_hashes,
+                    &train_paths,
+                    settings,
+                ))
+        {
+            r.findings.merge(extra, cap);
+        }
+        // FT076 is about the job, not a line: once, on the first training file.
+        if let Some(first) = results.iter_mut().find(|r| r.role == Role::Training) {
+            let format = first.format.unwrap_or(crate::formats::CHAT);
+            if let Some(d) =
+                crate::rules::lifecycle::check_model_retired(&first.path, format, settings)
+            {
+                first.findings.push(d);
+                first.findings.sort_and_cap(cap);
+            }
+        }
         for r in &mut results {
             if r.role == Role::Validation {
                 crate::rules::dataset::check_overlap(
                     &r.path,
                     &r.hashes,
-                    &train_hashes,
+                    &paired,
                     &train_paths,
                     settings,
                     &mut r.findings,
@@ -181,21 +221,51 @@ impl Report {
             }
         }
 
+        let method = settings.method.or_else(|| {
+            results
+                .iter()
+                .find(|r| r.role == Role::Training)
+                .and_then(|r| r.format)
+                .map(|f| f.method())
+        });
+        let cost_input = |billable_tokens: u64, n_examples: u64| CostInput {
+            billable_tokens,
+            n_examples,
+            epochs: settings.epochs,
+            prompt_tokens_mean: 0.0,
+            completion_tokens_mean: 0.0,
+            example_tokens_mean: 0.0,
+            requests: settings.requests,
+            few_shot: settings.few_shot,
+            method: method.unwrap_or(crate::models::Method::Sft),
+            epochs_rule: settings.provider.epochs,
+        };
+        // One job per training file: (index in `files`, its cost input).
+        let mut jobs: Vec<(usize, CostInput)> = Vec::new();
         for r in results {
             let role = r.role;
+            let tokens = counted.map(|_| {
+                let limit = settings.model.token_limit;
+                r.figures.iter().fold((0, 0), |(t, b), f| {
+                    (t + u64::from(f.total), b + u64::from(f.total).min(limit))
+                })
+            });
+            if let (Some((_, billable)), Role::Training) = (tokens, role) {
+                jobs.push((files.len(), cost_input(billable, r.figures.len() as u64)));
+            }
+            let validates = (role == Role::Validation)
+                .then(|| first_training.map(|i| train_paths[i].to_string()))
+                .flatten();
             files.push(FileSummary {
                 path: r.path.to_string(),
                 role,
+                validates,
                 format: r.format,
                 lines: r.lines,
                 examples: r.examples,
                 valid_examples: r.valid,
-                tokens: counted.map(|_| {
-                    let limit = settings.model.token_limit;
-                    r.figures.iter().fold((0, 0), |(t, b), f| {
-                        (t + u64::from(f.total), b + u64::from(f.total).min(limit))
-                    })
-                }),
+                tokens,
+                cost: None,
             });
             if role == Role::Training {
                 examples += r.examples;
@@ -207,13 +277,6 @@ impl Report {
             findings.merge(r.findings, cap);
         }
 
-        let method = settings.method.or_else(|| {
-            files
-                .iter()
-                .find(|f| f.role == Role::Training)
-                .and_then(|f| f.format)
-                .map(|f| f.method())
-        });
         let (tokens, validation_tokens, cost) = match counted {
             None => (None, None, None),
             Some((encoding, engine)) => {
@@ -222,23 +285,18 @@ impl Report {
                     .iter()
                     .any(|f| f.role == Role::Validation)
                     .then(|| TokenReport::from_figures(&valid_figs, settings, encoding, engine));
-                let example_mean = t.per_example.map_or(0.0, |d| d.mean);
-                let c = cost::compute(
-                    &CostInput {
-                        billable_tokens: t.billable,
-                        n_examples: t.examples,
-                        epochs: settings.epochs,
-                        prompt_tokens_mean: t.prompt_mean,
-                        completion_tokens_mean: t.completion_mean,
-                        example_tokens_mean: example_mean,
-                        requests: settings.requests,
-                        few_shot: settings.few_shot,
-                        method: method.unwrap_or(crate::models::Method::Sft),
-                        epochs_rule: settings.provider.epochs,
-                    },
-                    &settings.model,
-                );
-                (Some(t), v, Some(c))
+                let combined = CostInput {
+                    prompt_tokens_mean: t.prompt_mean,
+                    completion_tokens_mean: t.completion_mean,
+                    example_tokens_mean: t.per_example.map_or(0.0, |d| d.mean),
+                    ..cost_input(t.billable, t.examples)
+                };
+                let inputs: Vec<CostInput> = jobs.iter().map(|(_, j)| j.clone()).collect();
+                let (each, total) = cost::compute_jobs(&inputs, &combined, &settings.model);
+                for ((i, _), c) in jobs.iter().zip(each) {
+                    files[*i].cost = Some(c);
+                }
+                (Some(t), v, Some(total))
             }
         };
 
@@ -266,6 +324,8 @@ impl Report {
             prices_confirmed: settings.model.confirmed,
             hosting_per_hour: settings.model.hosting_per_hour,
             config: None,
+            exit_zero: settings.exit_zero,
+            jobs: jobs.len() as u64,
         }
     }
 
@@ -273,7 +333,8 @@ impl Report {
     pub fn exit_code(&self) -> i32 {
         if !self.input_errors.is_empty() {
             2
-        } else if self.errors > 0 || (self.deny_warnings && self.warnings > 0) {
+        } else if !self.exit_zero && (self.errors > 0 || (self.deny_warnings && self.warnings > 0))
+        {
             1
         } else {
             0

@@ -90,6 +90,53 @@ pub fn check_duplicates(
     }
 }
 
+/// FT071 across training files: `train` is (hash, file index, line) of every training
+/// record, sorted. Each file is its own job, so a copy in another file is trained in
+/// two jobs; the first copy in each later file is reported there, naming the earliest
+/// copy (copies within one file are `check_duplicates`' business). Returns one
+/// `Findings` per file index of `paths`.
+pub fn check_cross_file_duplicates(
+    train: &[(u64, usize, u64)],
+    paths: &[Arc<str>],
+    settings: &Settings,
+) -> Vec<Findings> {
+    let mut out: Vec<Findings> = paths.iter().map(|_| Findings::new()).collect();
+    let Some(severity) = settings.severity(Rule::DuplicateExample) else {
+        return out;
+    };
+    let mut shown: Vec<Lowest<(u64, usize, u64)>> = paths
+        .iter()
+        .map(|_| Lowest::new(settings.max_diagnostics))
+        .collect();
+    for run in train.chunk_by(|a, b| a.0 == b.0) {
+        let (_, first_file, first_line) = run[0];
+        // Sorted by file then line: the first entry of each file is its first copy.
+        for pair in run.windows(2) {
+            let (_, file, line) = pair[1];
+            if file != pair[0].1 && file != first_file {
+                out[file].count(Rule::DuplicateExample, severity);
+                shown[file].offer((line, first_file, first_line));
+            }
+        }
+    }
+    for (file, lowest) in shown.into_iter().enumerate() {
+        for (line, first_file, first_line) in lowest.into_sorted() {
+            out[file].diags.extend(file_diag(
+                settings,
+                &paths[file],
+                Rule::DuplicateExample,
+                line,
+                format!(
+                    "same example as {}:{first_line}, another training file (a job of its own)",
+                    paths[first_file]
+                ),
+                "keep it in one training file, unless both jobs should learn it".to_string(),
+            ));
+        }
+    }
+    out
+}
+
 /// FT072: validation records (hash, line) that are also training records. `train` is
 /// (hash, training file index, line), sorted, so the first training copy is named.
 pub fn check_overlap(

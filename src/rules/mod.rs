@@ -9,6 +9,7 @@ pub mod chat;
 pub mod dataset;
 pub mod file;
 pub mod image;
+pub mod lifecycle;
 pub mod line;
 pub mod preference;
 pub mod prompt_completion;

@@ -36,9 +36,15 @@ pub fn ftlint() -> Command {
         .env_remove("NO_COLOR")
         .env_remove("FTLINT_FORMAT")
         .env_remove("GITHUB_STEP_SUMMARY")
+        // A fixed day: FT076 and the default model depend on the date, and outputs must
+        // not change as the real date moves.
+        .env("FTLINT_AS_OF", AS_OF)
         .stdin(Stdio::null());
     c
 }
+
+/// The day every CLI test runs as (`FTLINT_AS_OF`).
+pub const AS_OF: &str = "2026-11-29";
 
 pub fn run(args: &[&str]) -> Output {
     ftlint().args(args).output().unwrap()
