@@ -85,11 +85,12 @@ pub fn open_path(spec: &Path, no_mmap: bool) -> Result<Source, InputError> {
     if meta.is_file() && meta.len() > 0 && !no_mmap {
         // SAFETY: the map is read-only and ftlint never writes to it; a file truncated
         // by another process while mapped can raise SIGBUS, which is why --no-mmap exists.
-        if let Ok(map) = unsafe { Mmap::map(&file) } {
-            if !map.starts_with(&GZIP_MAGIC) {
-                return Ok(Source::Mapped(map));
-            }
-            // Mapping read nothing: the file is still at offset 0 for the decoder.
+        // A gzip file is not mapped: mapping read nothing, so the file is still at
+        // offset 0 for the decoder.
+        if let Ok(map) = unsafe { Mmap::map(&file) }
+            && !map.starts_with(&GZIP_MAGIC)
+        {
+            return Ok(Source::Mapped(map));
         }
     }
     sniff(Box::new(file)).map_err(|e| err(io_message(&e)))

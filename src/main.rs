@@ -383,13 +383,13 @@ fn refuse_overwriting_inputs(
         )),
         None => outputs.push(("stdout".to_string(), fd_id(std::io::stdout().as_fd()))),
     }
-    if format == OutputFormat::Github {
-        if let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
-            outputs.push((
-                format!("GITHUB_STEP_SUMMARY ({})", display::os_str(&p)),
-                file_id(std::fs::metadata(&p)),
-            ));
-        }
+    if format == OutputFormat::Github
+        && let Some(p) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty())
+    {
+        outputs.push((
+            format!("GITHUB_STEP_SUMMARY ({})", display::os_str(&p)),
+            file_id(std::fs::metadata(&p)),
+        ));
     }
     for spec in files
         .iter()
