@@ -4,6 +4,7 @@
 pub mod concise;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod json_lines;
@@ -134,6 +135,8 @@ pub struct Report {
     pub prices_confirmed: bool,
     /// USD per hour of a deployment of the tuned model, where the provider charges one.
     pub hosting_per_hour: Option<crate::models::Price>,
+    /// With `--baseline`: what the change did (the findings above are its new ones).
+    pub baseline: Option<crate::baseline::Summary>,
 }
 
 impl Report {
@@ -262,6 +265,7 @@ impl Report {
             uncounted,
             prices_confirmed: settings.model.confirmed,
             hosting_per_hour: settings.model.hosting_per_hour,
+            baseline: None,
         }
     }
 
