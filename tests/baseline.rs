@@ -245,3 +245,48 @@ fn baseline_rev_reads_each_input_at_the_revision() {
         stderr(&o)
     );
 }
+
+#[test]
+fn every_format_shows_the_change() {
+    let dir = TempDir::new("baseline-formats");
+    let base: Vec<String> = (0..12).map(example).collect();
+    let mut head = base.clone();
+    head.push("new broken line".to_string());
+    std::fs::write(dir.path("base.jsonl"), lines(&base)).unwrap();
+    std::fs::write(dir.path("head.jsonl"), lines(&head)).unwrap();
+    let run = |format: &str| {
+        let o = ftlint()
+            .current_dir(&dir.0)
+            .args([
+                "check",
+                "--isolated",
+                "head.jsonl",
+                "--baseline",
+                "base.jsonl",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", stderr(&o));
+        stdout(&o)
+    };
+    let line = "this change (vs base.jsonl): examples +0 added, −0 removed, 12 unchanged; findings 1 new, 0 fixed; tokens 0, training $0.00";
+    for format in ["human", "concise"] {
+        assert!(run(format).contains(line), "{format}: {}", run(format));
+    }
+    let summary: Value = serde_json::from_str(run("json-lines").lines().last().unwrap()).unwrap();
+    assert_eq!(summary["baseline"]["new_findings"], 1);
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["properties"]["baseline"]["path"],
+        "base.jsonl"
+    );
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+    let page = run("html");
+    assert!(
+        page.contains("<h2>This change</h2>") && page.contains("1 new, 0 fixed"),
+        "{page}"
+    );
+    assert!(run("markdown").contains("| Findings | 1 new, 0 fixed |"));
+}

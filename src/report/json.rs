@@ -33,7 +33,7 @@ fn tokens(t: &TokenReport) -> Value {
 }
 
 /// `baseline`: what the change did; deltas are HEAD minus BASE over valid examples.
-fn baseline(b: &crate::baseline::Summary) -> Value {
+pub fn baseline(b: &crate::baseline::Summary) -> Value {
     let mut v = json!({
         "examples_added": b.examples_added,
         "examples_removed": b.examples_removed,
