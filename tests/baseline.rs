@@ -289,4 +289,39 @@ fn every_format_shows_the_change() {
         "{page}"
     );
     assert!(run("markdown").contains("| Findings | 1 new, 0 fixed |"));
+
+    // In GitHub Actions the step summary leads with the change.
+    let summary = dir.path("summary.md");
+    let o = ftlint()
+        .current_dir(&dir.0)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "check",
+            "--isolated",
+            "head.jsonl",
+            "--baseline",
+            "base.jsonl",
+            "--format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with("::error "))
+            .count(),
+        1
+    );
+    let md = std::fs::read_to_string(&summary).unwrap();
+    let mut heading = md.lines().filter(|l| !l.is_empty());
+    assert!(
+        heading.next().unwrap().starts_with("## ❌ ftlint: 1 error"),
+        "{md}"
+    );
+    assert_eq!(
+        heading.next(),
+        Some("**This change** (vs `base.jsonl`)"),
+        "{md}"
+    );
 }
