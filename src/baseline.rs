@@ -4,7 +4,7 @@
 //! comparison needs: the canonical hash of every record (the duplicate hash), a key of
 //! the raw bytes of every line that did not parse, the rules of its file-level
 //! findings, its finding count, tokens and training cost. No diagnostics are kept, so
-//! memory stays that of a plain `check`: 8 bytes per baseline line.
+//! memory stays that of a plain `check` plus 16 bytes per baseline line.
 //!
 //! Then HEAD is checked with those keys: a line whose key the baseline has keeps no
 //! finding (a record's line findings depend on the record alone, so they are the ones

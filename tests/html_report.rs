@@ -71,7 +71,8 @@ fn console(log: &str) -> Vec<&str> {
 
 /// (distinct colours, share of pixels that are not the most common colour) of a PNG,
 /// decoded with python3's zlib (8-bit RGB/RGBA, the five PNG filters).
-fn png_stats(png: &Path) -> (usize, f64) {
+/// and the brightness (0-255) of that most common colour, the page's background.
+fn png_stats(png: &Path) -> (usize, f64, f64) {
     const DECODE: &str = r#"
 import struct, sys, zlib
 data = open(sys.argv[1], "rb").read()
@@ -106,7 +107,8 @@ for r in rows:
     for x in range(0, stride, bpp):
         k = r[x:x + 3]; counts[k] = counts.get(k, 0) + 1
 total = w * h
-print(len(counts), (total - max(counts.values())) / total)
+top = max(counts, key=counts.get)
+print(len(counts), (total - counts[top]) / total, sum(top) / 3)
 "#;
     let o = Command::new("python3")
         .args(["-c", DECODE])
@@ -117,6 +119,7 @@ print(len(counts), (total - max(counts.values())) / total)
     let out = String::from_utf8(o.stdout).unwrap();
     let mut it = out.split_whitespace();
     (
+        it.next().unwrap().parse().unwrap(),
         it.next().unwrap().parse().unwrap(),
         it.next().unwrap().parse().unwrap(),
     )
@@ -209,10 +212,30 @@ fn html_report_renders_in_headless_chromium() {
         ],
     );
     assert_eq!(console(&log), Vec::<&str>::new(), "console messages");
-    let (colours, inked) = png_stats(&png);
+    let (colours, inked, background) = png_stats(&png);
     // Text, bars in two or three colours and antialiasing: far more than a blank page.
     assert!(colours > 50, "only {colours} colours: blank page?");
     assert!(inked > 0.02, "only {inked:.3} of the page drawn");
+    assert!(
+        background > 200.0,
+        "light scheme background is {background}"
+    );
+
+    // A reader who prefers dark gets the dark scheme.
+    let dark = dir.path("dark.png");
+    let (_, log) = browse(
+        &page,
+        &dir.0,
+        &[
+            "--force-dark-mode",
+            &format!("--screenshot={}", dark.display()),
+            "--window-size=1200,2000",
+        ],
+    );
+    assert_eq!(console(&log), Vec::<&str>::new(), "console messages");
+    let (colours, _, background) = png_stats(&dark);
+    assert!(colours > 50, "only {colours} colours in the dark scheme");
+    assert!(background < 60.0, "dark scheme background is {background}");
 
     // The console check is not vacuous: a page with a script error shows up.
     let bad = dir.path("bad.html");

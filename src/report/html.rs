@@ -54,11 +54,12 @@ body { margin: 0 auto; max-width: 1100px; padding: 24px; background: var(--bg); 
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
 .sub { color: var(--muted); margin: 0 0 16px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0; }
+table.f { table-layout: fixed; } table.f td { overflow-wrap: anywhere; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { background: var(--panel); font-weight: 600; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
 code, .x { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; overflow-wrap: anywhere; }
-.x { white-space: pre-wrap; background: var(--panel); padding: 2px 4px; border-radius: 4px; display: inline-block; max-width: 460px; }
+.x { white-space: pre-wrap; background: var(--panel); padding: 2px 4px; border-radius: 4px; display: inline-block; max-width: 100%; }
 .x mark { background: var(--mark); color: inherit; text-decoration: underline wavy var(--err); }
 .error { color: var(--err); font-weight: 600; } .warning { color: var(--warn); font-weight: 600; } .ok { color: var(--ok); }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
@@ -453,7 +454,8 @@ fn findings(r: &Report, o: &mut String) {
     if r.diagnostics.is_empty() {
         return;
     }
-    o.push_str("<table>\n<tr><th>Where</th><th>Rule</th><th>Message</th><th>Excerpt</th></tr>\n");
+    // Fixed layout: one long unbroken value must not push the excerpts off the page.
+    o.push_str("<table class=\"f\">\n<colgroup><col style=\"width:18%\"><col style=\"width:14%\"><col style=\"width:34%\"><col style=\"width:34%\"></colgroup>\n<tr><th>Where</th><th>Rule</th><th>Message</th><th>Excerpt</th></tr>\n");
     for d in &r.diagnostics {
         let sev = d.severity.as_str();
         let _ = writeln!(
