@@ -6,7 +6,8 @@
 #   INPUT_CONFIG      if set, the config file to use (`--config`) instead of one found
 #                     in the checkout, which a pull request can change
 #   INPUT_SARIF_FILE  if set, also write a SARIF report there
-#   FTLINT_BIN        an ftlint binary to use instead of installing one from this repository
+#   INPUT_INSTALL     wheel (default: pip install ftlint==this version) or source (cargo install)
+#   FTLINT_BIN        an ftlint binary to use instead of installing one
 #
 # Findings become annotations (--format github); ftlint itself appends the Markdown
 # report to $GITHUB_STEP_SUMMARY. The exit code is ftlint's: 1 fails the step on errors;
@@ -19,14 +20,24 @@
 # is not read: the script names it and the step fails.
 set -euo pipefail
 
+repo=${GITHUB_ACTION_PATH:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"}
 if [[ -n "${FTLINT_BIN:-}" ]]; then
     ftlint=$FTLINT_BIN
-else
-    repo=${GITHUB_ACTION_PATH:-"$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"}
-    echo "::group::Install ftlint"
+elif [[ "${INPUT_INSTALL:-wheel}" == source ]]; then
+    echo "::group::Install ftlint (cargo)"
     cargo install --path "$repo" --locked
     echo "::endgroup::"
     ftlint=ftlint
+else
+    # The wheel of this action's version (pip): seconds, no Rust toolchain.
+    # FTLINT_PIP_SPEC replaces the requirement (a wheel file in tests).
+    version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$repo/Cargo.toml" | head -n 1)
+    venv=${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ftlint-venv
+    echo "::group::Install ftlint (pip)"
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet "${FTLINT_PIP_SPEC:-ftlint==$version}"
+    echo "::endgroup::"
+    ftlint=$venv/bin/ftlint
 fi
 
 # Workflow-command data: `%`, CR and LF escaped as the runner expects, so a file name

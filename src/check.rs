@@ -63,6 +63,10 @@ struct ChunkOut {
     first_image_line: Option<u64>,
     hashes: Vec<(u64, u64)>,
     figures: Vec<ExampleFigures>,
+    /// Baseline mode: keys of the lines that did not parse (`baseline::raw_key`).
+    raw_keys: Vec<u64>,
+    /// Baseline mode: findings dropped because the baseline had the line.
+    suppressed: u64,
 }
 
 struct ChunkCtx<'a> {
@@ -74,6 +78,9 @@ struct ChunkCtx<'a> {
     file_start: bool,
     /// This chunk holds the end of the file.
     file_end: bool,
+    /// Baseline mode (`--baseline`): the baseline's keys, sorted. A line whose key is
+    /// among them keeps no finding; an empty slice only collects keys.
+    known: Option<&'a [u64]>,
 }
 
 fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
@@ -89,7 +96,28 @@ fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
         };
         out.lines += 1;
         let truncatable = !has_newline && ctx.file_end;
-        process_line(line, out.lines, truncatable, ctx, &mut out);
+        match ctx.known {
+            None => process_line(line, out.lines, truncatable, ctx, &mut out),
+            Some(known) => {
+                // A record the baseline already had keeps the findings it had there:
+                // they are the same (line findings depend on the record alone), so
+                // they are taken back here, before any cap, and only new ones count.
+                let before = crate::baseline::Mark::of(&out.findings);
+                let parsed = out.hashes.len();
+                process_line(line, out.lines, truncatable, ctx, &mut out);
+                let key = match out.hashes.get(parsed) {
+                    Some(&(h, _)) => h,
+                    None => {
+                        let k = crate::baseline::raw_key(line);
+                        out.raw_keys.push(k);
+                        k
+                    }
+                };
+                if known.binary_search(&key).is_ok() {
+                    out.suppressed += before.restore(&mut out.findings);
+                }
+            }
+        }
         start = next;
     }
     out
@@ -211,6 +239,12 @@ pub struct FileResult {
     pub figures: Vec<ExampleFigures>,
     /// The whole file is JSON (array or pretty-printed), not JSONL.
     pub shape_error: bool,
+    /// Rules of the file-level findings (shape, formats, size, too few examples).
+    pub file_rules: Vec<crate::registry::Rule>,
+    /// Baseline mode: keys of the lines that did not parse, sorted.
+    pub raw_keys: Vec<u64>,
+    /// Baseline mode: findings not reported because the baseline already had them.
+    pub suppressed: u64,
 }
 
 /// What kind of file this is meant to be, for the dataset rules.
@@ -228,18 +262,22 @@ pub fn check_source(
     tokenizer: Option<&Tokenizer>,
     role: Role,
 ) -> Result<FileResult, String> {
-    check_source_with_progress(path, source, settings, tokenizer, role, &|_, _| {})
+    check_source_with(path, source, settings, tokenizer, role, &|_, _| {}, None)
 }
 
 /// `check_source`, calling `progress(bytes, records)` as each chunk is done (from the
-/// worker threads, in any order), so a front end can show a large file moving.
-pub fn check_source_with_progress(
+/// worker threads, in any order), so a front end can show a large file moving; and
+/// against a baseline (`--baseline`): findings the baseline already had are not
+/// reported (see `baseline.rs`).
+#[allow(clippy::too_many_arguments)]
+pub fn check_source_with(
     path: Arc<str>,
     source: Source,
     settings: &Settings,
     tokenizer: Option<&Tokenizer>,
     role: Role,
     progress: &(dyn Fn(u64, u64) + Sync),
+    baseline: Option<&crate::baseline::FileBase<'_>>,
 ) -> Result<FileResult, String> {
     let mut res = FileResult {
         path: path.clone(),
@@ -252,6 +290,9 @@ pub fn check_source_with_progress(
         hashes: Vec::new(),
         figures: Vec::new(),
         shape_error: false,
+        file_rules: Vec::new(),
+        raw_keys: Vec::new(),
+        suppressed: 0,
     };
     let mut facts = FileFacts {
         path: path.clone(),
@@ -272,7 +313,12 @@ pub fn check_source_with_progress(
         if is_first {
             if let Some(d) = file::whole_file_shape(block, &path, settings) {
                 res.shape_error = true;
-                res.findings.push(d);
+                res.file_rules.push(d.rule);
+                if baseline.is_some_and(|b| b.had_file_rule(d.rule)) {
+                    res.suppressed += 1;
+                } else {
+                    res.findings.push(d);
+                }
             }
             facts.format = file::first_format(block, settings, &path)
                 .map(|(id, line)| FileFormat::judge(id, line, settings));
@@ -299,6 +345,7 @@ pub fn check_source_with_progress(
                     format: facts.format,
                     file_start: is_first && s == 0,
                     file_end: is_last && e == block.len(),
+                    known: baseline.map(|b| b.known),
                 };
                 let out = process_chunk(&block[s..e], &ctx);
                 progress((e - s) as u64, out.examples);
@@ -330,6 +377,8 @@ pub fn check_source_with_progress(
                 f
             }));
             res.lines += o.lines;
+            res.raw_keys.extend(o.raw_keys);
+            res.suppressed += o.suppressed;
         }
     })?;
 
@@ -346,14 +395,27 @@ pub fn check_source_with_progress(
         late.extend(dataset::check_too_few(&path, res.valid, settings));
     }
     for d in late {
-        res.findings.push(d);
+        res.file_rules.push(d.rule);
+        if baseline.is_some_and(|b| b.had_file_rule(d.rule)) {
+            res.suppressed += 1;
+        } else {
+            res.findings.push(d);
+        }
     }
     if !res.shape_error {
         // Sorting in place finds duplicates without a second table: equal hashes end
         // up adjacent, the first copy (lowest line) first.
         res.hashes.sort_unstable();
-        dataset::check_duplicates(&path, &res.hashes, settings, &mut res.findings);
+        match baseline {
+            None => dataset::check_duplicates(&path, &res.hashes, settings, &mut res.findings),
+            Some(b) => {
+                let (new_copies, old) = b.new_copies(&res.hashes);
+                dataset::check_duplicates(&path, &new_copies, settings, &mut res.findings);
+                res.suppressed += old;
+            }
+        }
     }
+    res.raw_keys.sort_unstable();
     res.findings.sort_and_cap(cap);
     Ok(res)
 }

@@ -70,6 +70,16 @@ pub struct CheckArgs {
     /// Print the resolved settings instead of checking (same as `ftlint config`).
     #[arg(long)]
     pub show_settings: bool,
+
+    /// Report only what changed since this file: findings on records it does not have
+    /// (repeat it to pair one baseline file with each input).
+    #[arg(long, value_name = "BASE_FILE", conflicts_with = "baseline_rev")]
+    pub baseline: Vec<OsString>,
+
+    /// Report only what changed since this git revision: each input is compared with
+    /// `git show REV:path` (a path missing there is a new file).
+    #[arg(long, value_name = "REV")]
+    pub baseline_rev: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -216,6 +226,8 @@ pub enum OutputFormat {
     Junit,
     /// GitLab Code Quality (Code Climate JSON).
     Gitlab,
+    /// One self-contained HTML page with charts (use with -o report.html).
+    Html,
 }
 
 impl OutputFormat {
@@ -230,6 +242,7 @@ impl OutputFormat {
             OutputFormat::Sarif => "sarif",
             OutputFormat::Junit => "junit",
             OutputFormat::Gitlab => "gitlab",
+            OutputFormat::Html => "html",
         }
     }
 

@@ -5,6 +5,7 @@
 //! into `record`, `rules`, `tokens`) → merge in file order → dataset rules → `report`
 //! (with `stats` and `cost`) → one renderer.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -65,6 +66,19 @@ pub fn run_with_progress(
     no_mmap: bool,
     progress: &(dyn Fn(Progress<'_>) + Sync),
 ) -> Report {
+    run_against(files, validation, settings, no_mmap, progress, None)
+}
+
+/// `run_with_progress` against a baseline (`--baseline`, `--baseline-rev`): only what
+/// the change introduces is reported, and the report says what it changed.
+pub fn run_against(
+    files: &[impl AsRef<OsStr>],
+    validation: Option<&OsStr>,
+    settings: &Settings,
+    no_mmap: bool,
+    progress: &(dyn Fn(Progress<'_>) + Sync),
+    baseline: Option<&baseline::Base>,
+) -> Report {
     let tokenizer = match (settings.lint_only, settings.model.encoding()) {
         (false, Some(encoding)) => Some(
             tokens::Tokenizer::new(settings.engine, encoding)
@@ -78,7 +92,7 @@ pub fn run_with_progress(
         .iter()
         .map(|f| (f.as_ref(), Role::Training))
         .chain(validation.map(|v| (v, Role::Validation)));
-    for (spec, role) in jobs {
+    for (i, (spec, role)) in jobs.enumerate() {
         progress(Progress::Start(spec));
         // The name in the report: exact when it is UTF-8, its other bytes as `\xff`.
         let name = display::os_str(spec);
@@ -96,13 +110,15 @@ pub fn run_with_progress(
         match opened {
             Ok(source) => {
                 let chunk = |bytes, records| progress(Progress::Chunk { bytes, records });
-                match check::check_source_with_progress(
+                let base = baseline.map(|b| b.for_file(i));
+                match check::check_source_with(
                     shown,
                     source,
                     settings,
                     tokenizer.as_ref(),
                     role,
                     &chunk,
+                    base.as_ref(),
                 ) {
                     Ok(r) => results.push(r),
                     Err(message) => errors.push(input::InputError {
@@ -125,5 +141,18 @@ pub fn run_with_progress(
         )),
         _ => None,
     };
-    Report::build(results, errors, settings, counted, uncounted)
+    let head = baseline.map(|_| {
+        let mut records: Vec<u64> = results
+            .iter()
+            .filter(|r| r.role == Role::Training)
+            .flat_map(|r| r.hashes.iter().map(|&(h, _)| h))
+            .collect();
+        records.sort_unstable();
+        (records, results.iter().map(|r| r.suppressed).sum::<u64>())
+    });
+    let mut report = Report::build(results, errors, settings, counted, uncounted);
+    if let (Some(b), Some((records, suppressed))) = (baseline, head) {
+        report.baseline = Some(b.summarize(&records, suppressed, &report));
+    }
+    report
 }

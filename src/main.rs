@@ -152,12 +152,28 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         format,
         opts.quiet,
     );
-    let report = ftlint::run_with_progress(
+    let spec = match (&args.baseline_rev, args.baseline.is_empty()) {
+        (Some(rev), _) => Some(ftlint::baseline::Spec::Rev(rev.clone())),
+        (None, false) => Some(ftlint::baseline::Spec::Files(args.baseline.clone())),
+        (None, true) => None,
+    };
+    let base = match &spec {
+        Some(spec) => Some(ftlint::baseline::Base::load(
+            spec,
+            &args.files,
+            opts.validation_file.as_deref(),
+            &settings,
+            opts.no_mmap,
+        )?),
+        None => None,
+    };
+    let report = ftlint::run_against(
         &args.files,
         opts.validation_file.as_deref(),
         &settings,
         opts.no_mmap,
         &|p| progress.update(p),
+        base.as_ref(),
     );
     progress.finish();
     let mut report = report;
@@ -215,6 +231,7 @@ fn render(report: &Report, format: OutputFormat, opts: &SettingsArgs) -> String 
         OutputFormat::Sarif => report::sarif::render(report),
         OutputFormat::Junit => report::junit::render(report),
         OutputFormat::Gitlab => report::gitlab::render(report),
+        OutputFormat::Html => report::html::render(report),
     }
 }
 

@@ -21,7 +21,7 @@ fn hook_key(key: &str) -> String {
 #[test]
 fn pre_commit_hook_entry_checks_the_staged_files() {
     assert_eq!(hook_key("id"), "ftlint");
-    assert_eq!(hook_key("language"), "rust");
+    assert_eq!(hook_key("language"), "python");
     assert_eq!(hook_key("files"), r"\.jsonl$");
     let entry = hook_key("entry");
     let mut words = entry.split_whitespace();

@@ -33,5 +33,8 @@ pub fn render(r: &Report, quiet: bool) -> String {
         String::new()
     };
     let _ = writeln!(out, "{}{more}", verdict(r));
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(out, "{}", b.one_line());
+    }
     out
 }

@@ -294,6 +294,9 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         "✓ no errors, no warnings".to_string()
     };
     let _ = writeln!(out, "{verdict}");
+    if let Some(b) = &r.baseline {
+        let _ = writeln!(out, "  {}", b.one_line());
+    }
     for f in &r.files {
         let role = match (&f.validates, r.jobs > 1) {
             // With several jobs, say which one the validation file goes with.

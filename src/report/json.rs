@@ -32,6 +32,24 @@ fn tokens(t: &TokenReport) -> Value {
     })
 }
 
+/// `baseline`: what the change did; deltas are HEAD minus BASE over valid examples.
+pub fn baseline(b: &crate::baseline::Summary) -> Value {
+    let mut v = json!({
+        "examples_added": b.examples_added,
+        "examples_removed": b.examples_removed,
+        "examples_unchanged": b.examples_unchanged,
+        "new_findings": b.new_findings,
+        "fixed_findings": b.fixed_findings,
+        "tokens_delta": b.tokens_delta,
+        "training_usd_delta": b.training_usd_delta(),
+    });
+    match &b.label {
+        crate::baseline::Label::Path(p) => v["path"] = json!(p),
+        crate::baseline::Label::Rev(r) => v["rev"] = json!(r),
+    }
+    v
+}
+
 /// One entry of `diagnostics` (also one line of `--format json-lines`).
 pub fn diagnostic(d: &Diagnostic) -> Value {
     json!({
@@ -95,6 +113,9 @@ pub fn to_value(r: &Report) -> Value {
         "diagnostics": diagnostics,
         "errors": r.input_errors.iter().map(|e| json!({"path": e.path, "message": e.message})).collect::<Vec<_>>(),
     });
+    if let Some(b) = &r.baseline {
+        doc["baseline"] = baseline(b);
+    }
     if let Some(why) = &r.uncounted {
         doc["tokens_unavailable"] = json!(why);
     }

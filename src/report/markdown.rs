@@ -45,6 +45,9 @@ pub fn render_with_limit(r: &Report, limit: usize) -> String {
         "✅"
     };
     let _ = writeln!(out, "## {mark} ftlint: {}\n", text(&verdict(r)));
+    if let Some(b) = &r.baseline {
+        change_table(b, &mut out);
+    }
     summary_table(r, &mut out);
     if !r.input_errors.is_empty() {
         let _ = writeln!(out, "\n**Could not read:**\n");
@@ -74,6 +77,39 @@ pub fn render_with_limit(r: &Report, limit: usize) -> String {
         }
     }
     out
+}
+
+/// With a baseline, the change leads: what a reviewer of the PR asks first.
+fn change_table(b: &crate::baseline::Summary, out: &mut String) {
+    let _ = writeln!(out, "**This change** (vs {})\n", code(&b.against()));
+    let _ = writeln!(out, "| | |\n|---|---:|");
+    let mut row = |k: &str, v: String| {
+        let _ = writeln!(out, "| {k} | {v} |");
+    };
+    row(
+        "Examples",
+        format!(
+            "+{} added, −{} removed, {} unchanged",
+            thousands(b.examples_added),
+            thousands(b.examples_removed),
+            thousands(b.examples_unchanged)
+        ),
+    );
+    row(
+        "Findings",
+        format!(
+            "{} new, {} fixed",
+            thousands(b.new_findings),
+            thousands(b.fixed_findings)
+        ),
+    );
+    if let Some(t) = b.format_tokens_delta() {
+        row("Tokens", t);
+    }
+    if let Some(u) = b.format_usd_delta() {
+        row("Training cost", u);
+    }
+    out.push('\n');
 }
 
 fn summary_table(r: &Report, out: &mut String) {

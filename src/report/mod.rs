@@ -4,6 +4,7 @@
 pub mod concise;
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod json_lines;
@@ -146,6 +147,8 @@ pub struct Report {
     pub exit_zero: bool,
     /// Training files priced, one job each (`cost` is their total).
     pub jobs: u64,
+    /// With `--baseline`: what the change did (the findings above are its new ones).
+    pub baseline: Option<crate::baseline::Summary>,
 }
 
 impl Report {
@@ -326,6 +329,7 @@ impl Report {
             config: None,
             exit_zero: settings.exit_zero,
             jobs: jobs.len() as u64,
+            baseline: None,
         }
     }
 

@@ -109,7 +109,7 @@ pub fn to_value(r: &Report) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut doc = json!({
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
         "runs": [{
@@ -129,7 +129,13 @@ pub fn to_value(r: &Report) -> Value {
             "columnKind": "unicodeCodePoints",
             "results": r.diagnostics.iter().map(result).collect::<Vec<_>>(),
         }],
-    })
+    });
+    // With --baseline, the results are the new findings; the run's property bag
+    // says what the change did (the keys of the JSON report's `baseline`).
+    if let Some(b) = &r.baseline {
+        doc["runs"][0]["properties"] = json!({ "baseline": super::json::baseline(b) });
+    }
+    doc
 }
 
 /// Exact values; hidden characters inside strings are written as `\u` escapes.
