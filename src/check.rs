@@ -12,7 +12,7 @@ use crate::input::{self, Source};
 use crate::record::canonical_hash;
 use crate::rules::file::{FileFacts, FileFormat};
 use crate::rules::line::BOM;
-use crate::rules::{Findings, LineCheck, dataset, file, line};
+use crate::rules::{Findings, LineCheck, dataset, file, line, secrets};
 use crate::settings::Settings;
 use crate::tokens::{ExampleTokens, Tokenizer};
 use rayon::prelude::*;
@@ -96,6 +96,30 @@ fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
 }
 
 fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out: &mut ChunkOut) {
+    let before = out.findings.diags.len();
+    let hidden = check_line(raw, line_no, truncatable, ctx, out);
+    // A secret found on the line is hidden in every diagnostic of the line (excerpts
+    // show the raw line), whichever rule made it.
+    if !hidden.is_empty() {
+        secrets::mask_line_diags(&mut out.findings.diags[before..], &hidden);
+        if let Some((l, _, sn)) = &mut out.first_crlf
+            && *l == line_no
+        {
+            for (kind, s) in &hidden {
+                secrets::mask_snippet(sn, *kind, s);
+            }
+        }
+    }
+}
+
+/// The line's checks; returns the secrets found on it, to be hidden.
+fn check_line(
+    raw: &[u8],
+    line_no: u64,
+    truncatable: bool,
+    ctx: &ChunkCtx,
+    out: &mut ChunkOut,
+) -> Vec<(secrets::Kind, String)> {
     let settings = ctx.settings;
     let cap = settings.max_diagnostics;
     let keep_text = cap == 0 || out.findings.diags.len() < cap;
@@ -143,11 +167,13 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         if !bytes.iter().all(u8::is_ascii_whitespace) {
             out.examples += 1;
         }
-        return;
+        return Vec::new();
     }
     out.examples += 1;
+    // Before parsing: a line that is not even JSON is uploaded all the same.
+    let hidden = secrets::check(&mut c);
     let Some((rec, duplicate_keys)) = line::parse(&mut c, text, truncatable) else {
-        return;
+        return hidden;
     };
     let format = formats::detect(&rec);
     if let Some(f) = &ctx.format {
@@ -173,11 +199,11 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     out.hashes.push(((h >> 64) as u64 ^ h as u64, line_no));
 
     if c.has_error {
-        return;
+        return hidden;
     }
     out.valid += 1;
     let Some(tok) = ctx.tokenizer else {
-        return;
+        return hidden;
     };
     // The counters walk an object's members; with a key given twice they would count
     // the value the provider drops too (FT013). Count the record as it is read.
@@ -195,6 +221,7 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         format.get().messages(rec),
         &tokens,
     ));
+    hidden
 }
 
 /// Everything found in one file.
@@ -256,7 +283,8 @@ pub fn check_source(
     input::for_each_block(source, |block, is_first, is_last| {
         facts.bytes += block.len() as u64;
         if is_first {
-            if let Some(d) = file::whole_file_shape(block, &path, settings) {
+            if let Some(mut d) = file::whole_file_shape(block, &path, settings) {
+                secrets::mask_excerpt(&mut d);
                 res.shape_error = true;
                 res.findings.push(d);
             }

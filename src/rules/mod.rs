@@ -12,6 +12,7 @@ pub mod image;
 pub mod line;
 pub mod preference;
 pub mod prompt_completion;
+pub mod secrets;
 pub mod text;
 
 pub use crate::registry::Rule;
