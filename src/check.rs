@@ -63,6 +63,18 @@ struct ChunkOut {
     first_image_line: Option<u64>,
     hashes: Vec<(u64, u64)>,
     figures: Vec<ExampleFigures>,
+    verdicts: Vec<LineVerdict>,
+}
+
+/// What became of one line, for `fix` and `split` (`check_source_verdicts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineVerdict {
+    /// Empty or whitespace only.
+    Blank,
+    /// A record with no error: a valid example.
+    Valid,
+    /// Not a valid example; the rule is the lowest-coded error found on the line.
+    Invalid(crate::registry::Rule),
 }
 
 struct ChunkCtx<'a> {
@@ -74,6 +86,8 @@ struct ChunkCtx<'a> {
     file_start: bool,
     /// This chunk holds the end of the file.
     file_end: bool,
+    /// Keep a `LineVerdict` per line.
+    verdicts: bool,
 }
 
 fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
@@ -97,7 +111,14 @@ fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
 
 fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out: &mut ChunkOut) {
     let before = out.findings.diags.len();
+    let counted = ctx
+        .verdicts
+        .then(|| (out.findings.per_rule.clone(), out.examples, out.valid));
     let hidden = check_line(raw, line_no, truncatable, ctx, out);
+    if let Some((per_rule, examples, valid)) = counted {
+        out.verdicts
+            .push(verdict(ctx, out, &per_rule, examples, valid));
+    }
     // A secret found on the line is hidden in every diagnostic of the line (excerpts
     // show the raw line), whichever rule made it.
     if !hidden.is_empty() {
@@ -110,6 +131,33 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
             }
         }
     }
+}
+
+/// The verdict of the line just checked, from what it changed in the counters.
+fn verdict(
+    ctx: &ChunkCtx,
+    out: &ChunkOut,
+    per_rule: &[u64],
+    examples: u64,
+    valid: u64,
+) -> LineVerdict {
+    if out.examples == examples {
+        return LineVerdict::Blank;
+    }
+    if out.valid > valid {
+        return LineVerdict::Valid;
+    }
+    let settings = ctx.settings;
+    let fired = crate::registry::Rule::ALL.iter().copied().find(|&r| {
+        out.findings.per_rule[r as usize] > per_rule[r as usize]
+            && settings.severity(r) == Some(crate::registry::Severity::Error)
+    });
+    // A record the job refuses is reported once for the file, not on its line.
+    LineVerdict::Invalid(fired.unwrap_or_else(|| {
+        ctx.format
+            .and_then(|f| f.refused_by)
+            .unwrap_or(crate::registry::Rule::UnsupportedByModel)
+    }))
 }
 
 /// The line's checks; returns the secrets found on it, to be hidden.
@@ -238,6 +286,8 @@ pub struct FileResult {
     pub figures: Vec<ExampleFigures>,
     /// The whole file is JSON (array or pretty-printed), not JSONL.
     pub shape_error: bool,
+    /// One per line, in order; only from `check_source_verdicts`.
+    pub verdicts: Vec<LineVerdict>,
 }
 
 /// What kind of file this is meant to be, for the dataset rules.
@@ -255,6 +305,28 @@ pub fn check_source(
     tokenizer: Option<&Tokenizer>,
     role: Role,
 ) -> Result<FileResult, String> {
+    check_source_with(path, source, settings, tokenizer, role, false)
+}
+
+/// `check_source` that also keeps a verdict per line (`FileResult::verdicts`), for
+/// `fix` and `split`: the same checks, so their "valid" is `check`'s.
+pub fn check_source_verdicts(
+    path: Arc<str>,
+    source: Source,
+    settings: &Settings,
+    tokenizer: Option<&Tokenizer>,
+) -> Result<FileResult, String> {
+    check_source_with(path, source, settings, tokenizer, Role::Training, true)
+}
+
+fn check_source_with(
+    path: Arc<str>,
+    source: Source,
+    settings: &Settings,
+    tokenizer: Option<&Tokenizer>,
+    role: Role,
+    verdicts: bool,
+) -> Result<FileResult, String> {
     let mut res = FileResult {
         path: path.clone(),
         role,
@@ -266,6 +338,7 @@ pub fn check_source(
         hashes: Vec::new(),
         figures: Vec::new(),
         shape_error: false,
+        verdicts: Vec::new(),
     };
     let mut facts = FileFacts {
         path: path.clone(),
@@ -312,6 +385,7 @@ pub fn check_source(
                     format: facts.format,
                     file_start: is_first && s == 0,
                     file_end: is_last && e == block.len(),
+                    verdicts,
                 };
                 process_chunk(&block[s..e], &ctx)
             })
@@ -341,6 +415,7 @@ pub fn check_source(
                 f
             }));
             res.lines += o.lines;
+            res.verdicts.extend(o.verdicts);
         }
     })?;
 

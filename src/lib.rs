@@ -11,6 +11,7 @@ pub mod config;
 pub mod cost;
 pub mod diagnostic;
 pub mod display;
+pub mod fix;
 pub mod formats;
 pub mod image;
 pub mod input;
@@ -22,6 +23,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod split;
 pub mod stats;
 pub mod tokens;
 

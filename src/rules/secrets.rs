@@ -9,8 +9,8 @@
 //! Aho-Corasick automaton (ASCII case-insensitive, SIMD prefilter) looks for the
 //! literal anchors every secret pattern starts with or contains (`sk-`, `AKIA`, `ghp_`,
 //! `-----BEGIN`, `password`…); `memchr` looks for `@` (e-mail); one byte loop looks for
-//! a run of 9+ digits (phones, cards, IBANs). Only the patterns whose anchor was seen
-//! run, as `regex` matchers, and a match must then pass its own test (character mix,
+//! a run of 9+ digits (phones, cards, IBANs). Only the pattern of an anchor runs, as a
+//! `regex` matcher on a window of a few hundred bytes around it, and a match must then pass its own test (character mix,
 //! entropy, Luhn, mod-97, boundaries). A `RegexSet` alone would run a DFA over every
 //! byte of every line: the digit patterns have no literal to skip ahead with.
 //!
@@ -69,11 +69,13 @@ impl Kind {
     }
 }
 
-/// Literal anchors, each with the kind whose regex it wakes.
+/// Literal anchors, each with the kind whose regex it wakes. Case-sensitive with the
+/// usual spellings listed: a case-insensitive automaton has no SIMD prefilter (its
+/// case variants are too many) and costs more than the rest of `--lint-only`.
 const ANCHORS: &[(&str, Kind)] = &[
     ("sk-", Kind::OpenAi),
-    ("akia", Kind::Aws),
-    ("asia", Kind::Aws),
+    ("AKIA", Kind::Aws),
+    ("ASIA", Kind::Aws),
     ("ghp_", Kind::GitHub),
     ("gho_", Kind::GitHub),
     ("ghu_", Kind::GitHub),
@@ -81,23 +83,36 @@ const ANCHORS: &[(&str, Kind)] = &[
     ("ghr_", Kind::GitHub),
     ("github_pat_", Kind::GitHub),
     ("xox", Kind::Slack),
-    ("aiza", Kind::Google),
-    ("-----begin", Kind::PrivateKey),
-    ("eyj", Kind::Jwt),
+    ("AIza", Kind::Google),
+    ("-----BEGIN", Kind::PrivateKey),
+    ("eyJ", Kind::Jwt),
     ("passw", Kind::Generic),
+    ("Passw", Kind::Generic),
+    ("PASSW", Kind::Generic),
     ("pwd", Kind::Generic),
+    ("PWD", Kind::Generic),
     ("secret", Kind::Generic),
+    ("Secret", Kind::Generic),
+    ("SECRET", Kind::Generic),
     ("api_key", Kind::Generic),
+    ("API_KEY", Kind::Generic),
     ("apikey", Kind::Generic),
+    ("apiKey", Kind::Generic),
+    ("ApiKey", Kind::Generic),
+    ("APIKEY", Kind::Generic),
     ("api-key", Kind::Generic),
+    ("Api-Key", Kind::Generic),
     ("access_key", Kind::Generic),
+    ("ACCESS_KEY", Kind::Generic),
+    ("accessKey", Kind::Generic),
     ("token", Kind::Generic),
+    ("Token", Kind::Generic),
+    ("TOKEN", Kind::Generic),
 ];
 
 static PREFILTER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasickBuilder::new()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
+        .match_kind(MatchKind::LeftmostFirst)
         .build(ANCHORS.iter().map(|(a, _)| a))
         .expect("anchors build")
 });
@@ -175,58 +190,79 @@ pub struct Found {
     kind: Kind,
 }
 
-/// Scans a line. Cheap when nothing is there (the common case).
+/// Scans a line. Cheap when nothing is there (the common case): the matchers run only
+/// on a small window around each anchor, never over the whole line.
 pub fn scan(text: &str) -> Vec<Found> {
     let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut woken = 0u32;
-    for m in PREFILTER.find_overlapping_iter(text) {
-        woken |= 1 << ANCHORS[m.pattern().as_usize()].1 as u32;
-    }
-    if woken != 0 {
-        for (kind, re) in PATTERNS.iter() {
-            if woken & (1 << *kind as u32) == 0 {
-                continue;
-            }
-            for caps in re.captures_iter(text) {
-                let m = caps.get(0).expect("whole match");
-                let secret = caps.get(1).unwrap_or(m);
-                if accept(*kind, b, m.start(), m.end(), secret.as_str()) {
-                    out.push(Found {
-                        start: m.start(),
-                        end: m.end(),
-                        secret_start: secret.start(),
-                        kind: *kind,
-                    });
-                }
-            }
-        }
-    }
-    if memchr::memchr(b'@', b).is_some() {
-        for m in EMAIL.find_iter(text) {
-            if accept(Kind::Email, b, m.start(), m.end(), m.as_str()) {
+    let mut out: Vec<Found> = Vec::new();
+    let push = |kind: Kind, re: &Regex, from: usize, to: usize, out: &mut Vec<Found>| {
+        let (from, to) = (floor(text, from), ceil(text, to));
+        for caps in re.captures_iter(&text[from..to]) {
+            let m = caps.get(0).expect("whole match");
+            let secret = caps.get(1).unwrap_or(m);
+            let (start, end) = (from + m.start(), from + m.end());
+            if !out.iter().any(|f| f.start == start && f.kind == kind)
+                && accept(kind, b, start, end, secret.as_str())
+            {
                 out.push(Found {
-                    start: m.start(),
-                    end: m.end(),
-                    secret_start: m.start(),
-                    kind: Kind::Email,
+                    start,
+                    end,
+                    secret_start: from + secret.start(),
+                    kind,
                 });
             }
         }
+    };
+    let mut last_end = [0usize; 16];
+    for m in PREFILTER.find_iter(text) {
+        let kind = ANCHORS[m.pattern().as_usize()].1;
+        // `reset your password.` is no assignment: only `password … [:=]` goes on.
+        if kind == Kind::Generic && !assignment_follows(b, m.end()) {
+            continue;
+        }
+        if m.start() < last_end[kind as usize] {
+            continue; // inside the window already scanned
+        }
+        let (from, to) = (m.start().saturating_sub(24), m.end() + WINDOW);
+        last_end[kind as usize] = to;
+        let re = &PATTERNS
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .expect("a pattern per kind")
+            .1;
+        push(kind, re, from, to.min(b.len()), &mut out);
     }
-    if has_digit_run(b) {
+    let mut email_to = 0;
+    for at in memchr::memchr_iter(b'@', b) {
+        // A run of `@`s costs one window per 192 bytes, not one per `@`.
+        if at + 192 < email_to {
+            continue;
+        }
+        email_to = at + 256;
+        push(
+            Kind::Email,
+            &EMAIL,
+            at.saturating_sub(64),
+            (at + 256).min(b.len()),
+            &mut out,
+        );
+    }
+    for (s, e) in digit_runs(b) {
+        // Room for `+`, an IBAN's letters, a card's last group.
+        let (from, to) = (s.saturating_sub(16), (e + 16).min(b.len()));
         for (kind, re) in DIGITS.iter() {
-            for m in re.find_iter(text) {
-                if accept(*kind, b, m.start(), m.end(), m.as_str())
-                    && !out.iter().any(|f| f.start < m.end() && m.start() < f.end)
-                {
-                    out.push(Found {
-                        start: m.start(),
-                        end: m.end(),
-                        secret_start: m.start(),
-                        kind: *kind,
-                    });
-                }
+            let before = out.len();
+            push(*kind, re, from, to, &mut out);
+            // A number is one thing: a card is not a phone too.
+            let (old, new) = out.split_at(before);
+            let clash: Vec<usize> = new
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| old.iter().any(|o| o.start < f.end && f.start < o.end))
+                .map(|(i, _)| before + i)
+                .collect();
+            for i in clash.into_iter().rev() {
+                out.remove(i);
             }
         }
     }
@@ -244,28 +280,92 @@ pub fn scan(text: &str) -> Vec<Found> {
     out
 }
 
-/// Whether `b` holds 9 or more digits, consecutive or split by single separators
-/// (`+81 90-1234-5678`, `4111 1111 1111 1111`): every phone, card and IBAN does.
-fn has_digit_run(b: &[u8]) -> bool {
-    let mut run = 0u32;
-    let mut gap = false;
-    for &x in b {
-        if x.is_ascii_digit() {
-            run += 1;
-            gap = false;
-            if run >= 9 {
-                return true;
-            }
-        } else if !gap && run > 0 && matches!(x, b' ' | b'-' | b'.' | b')' | b'(') {
-            gap = true;
-        } else if x.is_ascii_uppercase() && run == 0 {
-            // IBAN letters before its digits: no reset needed.
-        } else {
-            run = 0;
-            gap = false;
-        }
+/// Bytes after an anchor that a match can span (a private-key header, a long JWT).
+const WINDOW: usize = 2048;
+
+fn floor(s: &str, i: usize) -> usize {
+    crate::diagnostic::floor_boundary(s, i)
+}
+
+fn ceil(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
     }
-    false
+    i.min(s.len())
+}
+
+/// After a keyword: more name characters, an optional (escaped) quote, spaces, then
+/// `:` or `=`.
+fn assignment_follows(b: &[u8], mut i: usize) -> bool {
+    let mut n = 0;
+    while i < b.len() && n < 24 && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'-') {
+        i += 1;
+        n += 1;
+    }
+    if b.get(i) == Some(&b'\\') {
+        i += 1;
+    }
+    if matches!(b.get(i), Some(b'"' | b'\'')) {
+        i += 1;
+    }
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    matches!(b.get(i), Some(b':' | b'='))
+}
+
+/// Runs of 9 or more digits, consecutive or split by single separators
+/// (`+81 90-1234-5678`, `4111 1111 1111 1111`): every phone, card and IBAN has one.
+/// Letters between digits (an IBAN's bank code) end a run; the window around it
+/// gives the matcher the rest.
+fn digit_runs(b: &[u8]) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut start = 0;
+    let mut digits = 0u32;
+    let mut gap = false;
+    let mut i = 0;
+    while i < b.len() {
+        // Most of a line has no digit: skip it 8 bytes at a time.
+        if digits == 0
+            && let Some(w) = b.get(i..i + 8)
+            && !has_digit(u64::from_le_bytes(w.try_into().expect("8 bytes")))
+        {
+            i += 8;
+            continue;
+        }
+        let x = b[i];
+        i += 1;
+        if x.is_ascii_digit() {
+            if digits == 0 {
+                start = i - 1;
+            }
+            digits += 1;
+            gap = false;
+            continue;
+        }
+        if !gap && digits > 0 && matches!(x, b' ' | b'-' | b'.' | b')' | b'(') {
+            gap = true;
+            continue;
+        }
+        if digits >= 9 {
+            runs.push((start, i - 1));
+        }
+        digits = 0;
+        gap = false;
+    }
+    if digits >= 9 {
+        runs.push((start, b.len()));
+    }
+    runs
+}
+
+/// Whether a byte of `x` is an ASCII digit ("has a byte between 0x2f and 0x3a",
+/// Bit Twiddling Hacks; right for bytes ≥ 0x80 too).
+fn has_digit(x: u64) -> bool {
+    const L: u64 = 0x0101_0101_0101_0101;
+    let low = x & (L * 127);
+    ((L * (127 + 0x3a)).wrapping_sub(low) & !x & low.wrapping_add(L * (127 - 0x2f)) & (L * 128))
+        != 0
 }
 
 fn is_word(x: u8) -> bool {
@@ -587,6 +687,20 @@ pub fn mask_excerpt(d: &mut Diagnostic) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digit_words() {
+        assert!(!has_digit(u64::from_le_bytes(*b"abc/:xyz")));
+        assert!(!has_digit(u64::from_le_bytes(
+            *b"\xe3\x81\x82\xe3\x81\x84\xff\xb0"
+        )));
+        for i in 0..8 {
+            let mut w = *b"abcdefgh";
+            w[i] = b'0' + i as u8;
+            assert!(has_digit(u64::from_le_bytes(w)));
+        }
+        assert_eq!(digit_runs(b"abcdefgh +81-90-1234-5678 xyz"), vec![(10, 26)]);
+    }
 
     #[test]
     fn checks() {
