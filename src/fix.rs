@@ -420,6 +420,10 @@ pub fn run(job: &FixJob, settings: &Settings) -> Result<FixSummary, String> {
             if starts_with_bom(job.input) {
                 s.repairs.push("UTF-8 byte-order mark dropped".to_string());
             }
+            if res.verdicts.last() == Some(&LineVerdict::Valid) && !ends_with_newline(job.input) {
+                s.repairs
+                    .push("newline added after the last line".to_string());
+            }
         }
     }
     if let Some(d) = crate::rules::dataset::check_too_few(&path, s.clean, settings)
@@ -435,6 +439,17 @@ pub fn run(job: &FixJob, settings: &Settings) -> Result<FixSummary, String> {
         ));
     }
     Ok(s)
+}
+
+fn ends_with_newline(p: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut b = [0u8; 1];
+    File::open(p)
+        .and_then(|mut f| {
+            f.seek(SeekFrom::End(-1))?;
+            f.read_exact(&mut b)
+        })
+        .is_ok_and(|()| b[0] == b'\n')
 }
 
 fn starts_with_bom(p: &Path) -> bool {

@@ -178,20 +178,23 @@ fn crlf_and_bom_are_repaired_and_named() {
         text.extend_from_slice(b"\r\n");
     }
     text.extend_from_slice(b"not json\r\n\r\n");
+    text.extend_from_slice(rec(11).as_bytes()); // no newline at the end
     std::fs::write(&input, &text).unwrap();
     let out = fix_and_account(&dir, &input, &[], None);
     assert!(
-        out.contains("11 clean + 1 rejected + 1 blank = 13 lines"),
+        out.contains("12 clean + 1 rejected + 1 blank = 14 lines"),
         "{out}"
     );
     assert!(
-        out.contains("repairs: CRLF line endings → LF (13 lines); UTF-8 byte-order mark dropped"),
+        out.contains(
+            "repairs: CRLF line endings → LF (13 lines); UTF-8 byte-order mark dropped; newline added after the last line"
+        ),
         "{out}"
     );
     let c = std::fs::read(dir.join("clean.jsonl")).unwrap();
     assert_eq!(
         c,
-        (0..11)
+        (0..12)
             .map(|i| rec(i) + "\n")
             .collect::<String>()
             .into_bytes()
