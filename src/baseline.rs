@@ -267,6 +267,7 @@ impl Base {
                 role,
                 &|_, _| {},
                 Some(&FileBase::COLLECT),
+                false,
             )
             .map_err(|e| format!("baseline {name}: {e}"))?;
             if let Some(rules) = file_rules.get_mut(i) {

@@ -12,7 +12,7 @@ use crate::input::{self, Source};
 use crate::record::canonical_hash;
 use crate::rules::file::{FileFacts, FileFormat};
 use crate::rules::line::BOM;
-use crate::rules::{Findings, LineCheck, dataset, file, line};
+use crate::rules::{Findings, LineCheck, dataset, file, line, secrets};
 use crate::settings::Settings;
 use crate::tokens::{ExampleTokens, Tokenizer};
 use rayon::prelude::*;
@@ -67,6 +67,18 @@ struct ChunkOut {
     raw_keys: Vec<u64>,
     /// Baseline mode: findings dropped because the baseline had the line.
     suppressed: u64,
+    verdicts: Vec<LineVerdict>,
+}
+
+/// What became of one line, for `fix` and `split` (`check_source_verdicts`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineVerdict {
+    /// Empty or whitespace only.
+    Blank,
+    /// A record with no error: a valid example.
+    Valid,
+    /// Not a valid example; the rule is the lowest-coded error found on the line.
+    Invalid(crate::registry::Rule),
 }
 
 struct ChunkCtx<'a> {
@@ -81,6 +93,8 @@ struct ChunkCtx<'a> {
     /// Baseline mode (`--baseline`): the baseline's keys, sorted. A line whose key is
     /// among them keeps no finding; an empty slice only collects keys.
     known: Option<&'a [u64]>,
+    /// Keep a `LineVerdict` per line.
+    verdicts: bool,
 }
 
 fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
@@ -124,6 +138,64 @@ fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
 }
 
 fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out: &mut ChunkOut) {
+    let before = out.findings.diags.len();
+    let counted = ctx
+        .verdicts
+        .then(|| (out.findings.per_rule.clone(), out.examples, out.valid));
+    let hidden = check_line(raw, line_no, truncatable, ctx, out);
+    if let Some((per_rule, examples, valid)) = counted {
+        out.verdicts
+            .push(verdict(ctx, out, &per_rule, examples, valid));
+    }
+    // A secret found on the line is hidden in every diagnostic of the line (excerpts
+    // show the raw line), whichever rule made it.
+    if !hidden.is_empty() {
+        secrets::mask_line_diags(&mut out.findings.diags[before..], &hidden);
+        if let Some((l, _, sn)) = &mut out.first_crlf
+            && *l == line_no
+        {
+            for (kind, s) in &hidden {
+                secrets::mask_snippet(sn, *kind, s);
+            }
+        }
+    }
+}
+
+/// The verdict of the line just checked, from what it changed in the counters.
+fn verdict(
+    ctx: &ChunkCtx,
+    out: &ChunkOut,
+    per_rule: &[u64],
+    examples: u64,
+    valid: u64,
+) -> LineVerdict {
+    if out.examples == examples {
+        return LineVerdict::Blank;
+    }
+    if out.valid > valid {
+        return LineVerdict::Valid;
+    }
+    let settings = ctx.settings;
+    let fired = crate::registry::Rule::ALL.iter().copied().find(|&r| {
+        out.findings.per_rule[r as usize] > per_rule[r as usize]
+            && settings.severity(r) == Some(crate::registry::Severity::Error)
+    });
+    // A record the job refuses is reported once for the file, not on its line.
+    LineVerdict::Invalid(fired.unwrap_or_else(|| {
+        ctx.format
+            .and_then(|f| f.refused_by)
+            .unwrap_or(crate::registry::Rule::UnsupportedByModel)
+    }))
+}
+
+/// The line's checks; returns the secrets found on it, to be hidden.
+fn check_line(
+    raw: &[u8],
+    line_no: u64,
+    truncatable: bool,
+    ctx: &ChunkCtx,
+    out: &mut ChunkOut,
+) -> Vec<(secrets::Kind, String)> {
     let settings = ctx.settings;
     let cap = settings.max_diagnostics;
     let keep_text = cap == 0 || out.findings.diags.len() < cap;
@@ -171,11 +243,13 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         if !bytes.iter().all(u8::is_ascii_whitespace) {
             out.examples += 1;
         }
-        return;
+        return Vec::new();
     }
     out.examples += 1;
+    // Before parsing: a line that is not even JSON is uploaded all the same.
+    let hidden = secrets::check(&mut c);
     let Some((rec, duplicate_keys)) = line::parse(&mut c, text, truncatable) else {
-        return;
+        return hidden;
     };
     let format = formats::detect(&rec);
     if let Some(f) = &ctx.format {
@@ -201,11 +275,11 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     out.hashes.push(((h >> 64) as u64 ^ h as u64, line_no));
 
     if c.has_error {
-        return;
+        return hidden;
     }
     out.valid += 1;
     let Some(tok) = ctx.tokenizer else {
-        return;
+        return hidden;
     };
     // The counters walk an object's members; with a key given twice they would count
     // the value the provider drops too (FT013). Count the record as it is read.
@@ -223,6 +297,7 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
         format.get().messages(rec),
         &tokens,
     ));
+    hidden
 }
 
 /// Everything found in one file.
@@ -245,6 +320,8 @@ pub struct FileResult {
     pub raw_keys: Vec<u64>,
     /// Baseline mode: findings not reported because the baseline already had them.
     pub suppressed: u64,
+    /// One per line, in order; only from `check_source_verdicts`.
+    pub verdicts: Vec<LineVerdict>,
 }
 
 /// What kind of file this is meant to be, for the dataset rules.
@@ -262,13 +339,42 @@ pub fn check_source(
     tokenizer: Option<&Tokenizer>,
     role: Role,
 ) -> Result<FileResult, String> {
-    check_source_with(path, source, settings, tokenizer, role, &|_, _| {}, None)
+    check_source_with(
+        path,
+        source,
+        settings,
+        tokenizer,
+        role,
+        &|_, _| {},
+        None,
+        false,
+    )
+}
+
+/// `check_source` that also keeps a verdict per line (`FileResult::verdicts`), for
+/// `fix` and `split`: the same checks, so their "valid" is `check`'s.
+pub fn check_source_verdicts(
+    path: Arc<str>,
+    source: Source,
+    settings: &Settings,
+    tokenizer: Option<&Tokenizer>,
+) -> Result<FileResult, String> {
+    check_source_with(
+        path,
+        source,
+        settings,
+        tokenizer,
+        Role::Training,
+        &|_, _| {},
+        None,
+        true,
+    )
 }
 
 /// `check_source`, calling `progress(bytes, records)` as each chunk is done (from the
-/// worker threads, in any order), so a front end can show a large file moving; and
-/// against a baseline (`--baseline`): findings the baseline already had are not
-/// reported (see `baseline.rs`).
+/// worker threads, in any order), so a front end can show a large file moving; against
+/// a baseline (`--baseline`): findings the baseline already had are not reported (see
+/// `baseline.rs`); and keeping a verdict per line when `verdicts` (fix, split).
 #[allow(clippy::too_many_arguments)]
 pub fn check_source_with(
     path: Arc<str>,
@@ -278,6 +384,7 @@ pub fn check_source_with(
     role: Role,
     progress: &(dyn Fn(u64, u64) + Sync),
     baseline: Option<&crate::baseline::FileBase<'_>>,
+    verdicts: bool,
 ) -> Result<FileResult, String> {
     let mut res = FileResult {
         path: path.clone(),
@@ -293,6 +400,7 @@ pub fn check_source_with(
         file_rules: Vec::new(),
         raw_keys: Vec::new(),
         suppressed: 0,
+        verdicts: Vec::new(),
     };
     let mut facts = FileFacts {
         path: path.clone(),
@@ -311,7 +419,8 @@ pub fn check_source_with(
     input::for_each_block(source, |block, is_first, is_last| {
         facts.bytes += block.len() as u64;
         if is_first {
-            if let Some(d) = file::whole_file_shape(block, &path, settings) {
+            if let Some(mut d) = file::whole_file_shape(block, &path, settings) {
+                secrets::mask_excerpt(&mut d);
                 res.shape_error = true;
                 res.file_rules.push(d.rule);
                 if baseline.is_some_and(|b| b.had_file_rule(d.rule)) {
@@ -346,6 +455,7 @@ pub fn check_source_with(
                     file_start: is_first && s == 0,
                     file_end: is_last && e == block.len(),
                     known: baseline.map(|b| b.known),
+                    verdicts,
                 };
                 let out = process_chunk(&block[s..e], &ctx);
                 progress((e - s) as u64, out.examples);
@@ -379,6 +489,7 @@ pub fn check_source_with(
             res.lines += o.lines;
             res.raw_keys.extend(o.raw_keys);
             res.suppressed += o.suppressed;
+            res.verdicts.extend(o.verdicts);
         }
     })?;
 

@@ -55,6 +55,119 @@ pub enum Command {
     },
     /// Print the resolved settings (config file found, flags merged) and exit.
     Config(ConfigArgs),
+    /// Write the records with no error to one file and every other line to another,
+    /// every line accounted for.
+    Fix(FixArgs),
+    /// Split the valid records into training and validation files, reproducibly.
+    Split(SplitArgs),
+}
+
+/// `fix IN -o CLEAN [--rejects REJECTS] [--drop-duplicates]`.
+#[derive(Args, Debug)]
+pub struct FixArgs {
+    /// The file to repair (never written to).
+    #[arg(value_name = "IN")]
+    pub input: OsString,
+    /// Where the records with no error go.
+    #[arg(long = "output", short = 'o', value_name = "CLEAN")]
+    pub output: PathBuf,
+    /// Where every other non-blank line goes. [default: CLEAN with `.rejects.jsonl`]
+    #[arg(long, value_name = "REJECTS")]
+    pub rejects: Option<PathBuf>,
+    /// Move the later copies of a record to REJECTS.
+    #[arg(long)]
+    pub drop_duplicates: bool,
+    #[command(flatten)]
+    pub job: JobArgs,
+}
+
+/// `split IN --validation F|N --seed N -o TRAIN --validation-out VAL`.
+#[derive(Args, Debug)]
+pub struct SplitArgs {
+    /// The JSONL file to split (never written to).
+    #[arg(value_name = "IN")]
+    pub input: OsString,
+    /// How much goes to validation: a fraction below 1 (0.1) or a count of records (500).
+    #[arg(long, value_name = "FRACTION|COUNT")]
+    pub validation: String,
+    /// The seed: the same seed and input give the same split.
+    #[arg(long, value_name = "N")]
+    pub seed: u64,
+    /// Where the training records go.
+    #[arg(long = "output", short = 'o', value_name = "TRAIN")]
+    pub output: PathBuf,
+    /// Where the validation records go.
+    #[arg(long, value_name = "VAL")]
+    pub validation_out: PathBuf,
+    /// Keep the share of each value of this top-level key (or of each system prompt,
+    /// with `system`) the same in both files.
+    #[arg(long, value_name = "KEY|system")]
+    pub stratify_by: Option<String>,
+    #[command(flatten)]
+    pub job: JobArgs,
+}
+
+/// The flags of `check` that decide what is valid and what it costs, for `fix` and
+/// `split` (whose `-o` names a data file, not a report).
+#[derive(Args, Debug)]
+pub struct JobArgs {
+    /// Model whose rules apply (and whose prices `split` shows). [default: gpt-3.5-turbo]
+    #[arg(long, short = 'm')]
+    pub model: Option<String>,
+    /// Add or override models from this TOML file.
+    #[arg(long, value_name = "FILE")]
+    pub models: Option<PathBuf>,
+    /// Provider whose rules apply. [default: openai]
+    #[arg(long, value_name = "ID")]
+    pub provider: Option<String>,
+    /// Training method of the job: sft or dpo.
+    #[arg(long, value_enum)]
+    pub method: Option<Method>,
+    /// Run only these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+    /// Do not run these rules (codes or names, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Option<Vec<String>>,
+    /// Epochs to price (`split`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub epochs: Option<u64>,
+    /// Read files instead of memory-mapping them.
+    #[arg(long)]
+    pub no_mmap: bool,
+    /// Read settings from this file instead of searching for one.
+    #[arg(long, value_name = "PATH", conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every config file.
+    #[arg(long)]
+    pub isolated: bool,
+}
+
+impl JobArgs {
+    /// The same settings `check` would resolve from these flags.
+    pub fn settings_args(&self) -> SettingsArgs {
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            opts: SettingsArgs,
+        }
+        // Parsing nothing gives every default `check` has, without listing them here.
+        let mut o = Defaults::try_parse_from(["ftlint"])
+            .expect("defaults parse")
+            .opts;
+        o.model = self.model.clone();
+        o.models = self.models.clone();
+        o.provider = self.provider.clone();
+        o.method = self.method;
+        o.select = self.select.clone();
+        o.ignore = self.ignore.clone();
+        o.epochs = self.epochs;
+        o.no_mmap = self.no_mmap;
+        o.config = self.config.clone();
+        o.isolated = self.isolated;
+        o.quiet = true;
+        o
+    }
 }
 
 #[derive(Args, Debug)]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod cost;
 pub mod diagnostic;
 pub mod display;
+pub mod fix;
 pub mod formats;
 pub mod image;
 pub mod input;
@@ -23,6 +24,7 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod settings;
+pub mod split;
 pub mod stats;
 pub mod tokens;
 
@@ -119,6 +121,7 @@ pub fn run_against(
                     role,
                     &chunk,
                     base.as_ref(),
+                    false,
                 ) {
                     Ok(r) => results.push(r),
                     Err(message) => errors.push(input::InputError {

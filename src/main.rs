@@ -41,6 +41,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Fix(args) => fix(args),
+        Command::Split(args) => split(args),
         Command::Config(args) => {
             let resolved = config::resolve(&args.opts, &args.files)?;
             write_stdout(&config::render(&resolved));
@@ -200,6 +202,100 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         }
     }
     Ok(report.exit_code() as u8)
+}
+
+/// The input of `fix`/`split`: a file, read twice (check, then copy).
+fn job_input(input: &OsStr) -> Result<&std::path::Path, String> {
+    if input == "-" {
+        return Err("fix and split read their input twice: give a file, not `-`".to_string());
+    }
+    let p = std::path::Path::new(input);
+    if p.is_dir() {
+        return Err(format!("{}: is a directory", p.display()));
+    }
+    Ok(p)
+}
+
+fn fix(args: ftlint::cli::FixArgs) -> Result<u8, String> {
+    let input = job_input(&args.input)?;
+    let settings = config::resolve(&args.job.settings_args(), &[&args.input])?.settings;
+    let rejects = args
+        .rejects
+        .clone()
+        .unwrap_or_else(|| ftlint::fix::default_rejects(&args.output));
+    let job = ftlint::fix::FixJob {
+        input,
+        clean: &args.output,
+        rejects: &rejects,
+        drop_duplicates: args.drop_duplicates,
+        no_mmap: args.job.no_mmap,
+    };
+    let summary = ftlint::fix::run(&job, &settings)?;
+    write_stdout(&ftlint::fix::render(&summary, &job));
+    Ok(u8::from(!summary.remaining.is_empty()))
+}
+
+fn split(args: ftlint::cli::SplitArgs) -> Result<u8, String> {
+    let input = job_input(&args.input)?;
+    let amount = ftlint::split::Amount::parse(&args.validation)?;
+    let settings = config::resolve(&args.job.settings_args(), &[&args.input])?.settings;
+    let job = ftlint::split::SplitJob {
+        input,
+        train: &args.output,
+        validation: &args.validation_out,
+        amount,
+        seed: args.seed,
+        stratify_by: args.stratify_by.as_deref(),
+        no_mmap: args.job.no_mmap,
+    };
+    let summary = ftlint::split::run(&job, &settings)?;
+    let mut out = ftlint::split::render(&summary, &job);
+    // TRAIN is checked and priced exactly as `ftlint check TRAIN` would; validation
+    // records are not billed.
+    let report = ftlint::run(
+        &[args.output.as_os_str()],
+        None,
+        &settings,
+        args.job.no_mmap,
+    );
+    match (&report.tokens, &report.cost) {
+        (Some(t), Some(c)) => {
+            out.push_str(&format!(
+                "  TRAIN tokens ({}): total {} · billable per epoch {}\n  TRAIN cost ({}, prices as of {}): {} epochs × {} tokens = {} trained tokens → {}; validation is not billed\n",
+                t.encoding,
+                ftlint::stats::thousands(t.total),
+                ftlint::stats::thousands(t.billable),
+                report.model_id,
+                report.prices_as_of,
+                c.epochs,
+                ftlint::stats::thousands(t.billable),
+                ftlint::stats::thousands(u64::try_from(c.trained_tokens).unwrap_or(u64::MAX)),
+                c.training.format_usd(),
+            ));
+        }
+        (Some(t), None) => out.push_str(&format!(
+            "  TRAIN tokens ({}): total {} · billable per epoch {}; no training price for {}\n",
+            t.encoding,
+            ftlint::stats::thousands(t.total),
+            ftlint::stats::thousands(t.billable),
+            report.model_id
+        )),
+        _ => out.push_str(&format!(
+            "  TRAIN tokens: not counted ({})\n",
+            report
+                .uncounted
+                .as_deref()
+                .unwrap_or("no tokenizer for this model")
+        )),
+    }
+    if report.errors > 0 {
+        out.push_str(&format!(
+            "  TRAIN still has {} error(s); `ftlint check` on it shows them\n",
+            report.errors
+        ));
+    }
+    write_stdout(&out);
+    Ok(u8::from(report.errors > 0))
 }
 
 fn render(report: &Report, format: OutputFormat, opts: &SettingsArgs) -> String {

@@ -92,6 +92,9 @@ pub enum Rule {
     ModelRetired,
     InvalidImage,
     TooManyImages,
+    // Content.
+    SecretInText,
+    PiiInText,
 }
 
 impl Rule {
@@ -156,6 +159,8 @@ impl Rule {
         Rule::ModelRetired,
         Rule::InvalidImage,
         Rule::TooManyImages,
+        Rule::SecretInText,
+        Rule::PiiInText,
     ];
 
     fn info(self) -> &'static RuleInfo {
@@ -210,7 +215,7 @@ const W: Severity = Severity::Warning;
 
 /// Number of rules: the last variant's index plus one. The table below must
 /// have exactly this many rows, and `Rule::ALL` exactly this many entries.
-const RULE_COUNT: usize = Rule::TooManyImages as usize + 1;
+const RULE_COUNT: usize = Rule::PiiInText as usize + 1;
 const _: () = assert!(Rule::ALL.len() == RULE_COUNT);
 
 static RULES: [RuleInfo; RULE_COUNT] = [
@@ -1604,6 +1609,54 @@ The provider skips or rejects such examples.
 ```
 "#,
     },
+    RuleInfo {
+        code: "FT090",
+        name: "secret-in-text",
+        severity: E,
+        summary: "Text holds a credential: an API key, token, private key or password",
+        explanation: r#"## What it does
+Flags credentials anywhere in a line: OpenAI (`sk-…`, `sk-proj-…`) and Anthropic (`sk-ant-…`) API keys, AWS access key ids (`AKIA…`, `ASIA…`), GitHub tokens (`ghp_…`, `github_pat_…`), Slack tokens (`xoxb-…`), Google API keys (`AIza…`), private-key blocks (`-----BEGIN … PRIVATE KEY-----`), JSON Web Tokens, and high-entropy values assigned to `password`, `secret`, `api_key`, `token` and the like. Every field is scanned (message content, content parts, tool-call arguments, preference inputs and outputs, prompts, completions, text records), since all of it is uploaded. The finding shows the match masked (`sk-proj-Q7…N4m0`), here and in every output format.
+
+Look-alikes are not findings: a word holding `sk-` (`task-force`), a slug without mixed case and digits, placeholders (`YOUR_API_KEY`, `xxxx…`, `<token>`), low-entropy values.
+
+## Why this matters
+A fine-tuned model memorises its training text and can repeat a key to anyone who prompts it; the file itself is uploaded to a third party. A leaked key must be revoked, not only deleted from the file.
+
+## Example
+```json
+{"messages":[{"role":"user","content":"Why does my call fail?"},{"role":"assistant","content":"Set OPENAI_API_KEY=sk-proj-Q7wE9rT2yU4iO6pA8sD1fG3hJ5kL7zX9cV2bN4m0 and retry."}]}
+```
+
+## Use instead
+```json
+{"messages":[{"role":"user","content":"Why does my call fail?"},{"role":"assistant","content":"Set OPENAI_API_KEY=<API_KEY> and retry."}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT091",
+        name: "pii-in-text",
+        severity: W,
+        summary: "Text holds personal data: an e-mail address, phone number, card number or IBAN",
+        explanation: r#"## What it does
+Flags personal data anywhere in a line: e-mail addresses (not at the documentation domains `example.com`/`.org`/`.net` or the `.test`/`.example`/`.invalid` names), phone numbers in international form (`+44 20 7946 0958`) and Japanese forms (`03-1234-5678`, `090-1234-5678`, `09012345678`), payment card numbers that pass the Luhn check (13–19 digits starting 2–6) and IBANs that pass the mod-97 check. The finding shows the match masked.
+
+Look-alikes are not findings: version strings (`1.2.3`), dates, order numbers that fail the Luhn check, `@decorators` and `pkg@1.2.3`.
+
+## Why this matters
+A tuned model can repeat the personal data it was trained on, and uploading it to a provider may need a legal basis (GDPR, APPI). Real customer data is rarely needed to teach a behaviour.
+
+## Example
+```json
+{"messages":[{"role":"user","content":"Update my card"},{"role":"assistant","content":"Done: card 5555 5555 5555 4444 saved for m.rossi@fabbrica-rossi.it."}]}
+```
+
+## Use instead
+```json
+{"messages":[{"role":"user","content":"Update my card"},{"role":"assistant","content":"Done: card ending 1111 saved for user@example.com."}]}
+```
+"#,
+    },
 ];
 
 #[cfg(test)]
@@ -1613,7 +1666,7 @@ mod tests {
 
     #[test]
     fn all_lists_every_variant_in_table_order() {
-        assert_eq!(Rule::ALL.len(), Rule::TooManyImages as usize + 1);
+        assert_eq!(Rule::ALL.len(), Rule::PiiInText as usize + 1);
         assert_eq!(RULES.len(), Rule::ALL.len());
         for (i, rule) in Rule::ALL.iter().enumerate() {
             assert_eq!(*rule as usize, i, "{rule:?} is out of order in Rule::ALL");

@@ -13,6 +13,7 @@ pub mod lifecycle;
 pub mod line;
 pub mod preference;
 pub mod prompt_completion;
+pub mod secrets;
 pub mod text;
 
 pub use crate::registry::Rule;
