@@ -78,18 +78,33 @@ fn format_index(f: Format) -> usize {
     }
 }
 
+impl ChunkOut {
+    fn new() -> ChunkOut {
+        ChunkOut {
+            findings: crate::rules::Findings::new(),
+            lines: 0,
+            examples: 0,
+            valid: 0,
+            first_crlf: None,
+            first_of: [None, None],
+            wrong_format: 0,
+            hashes: Vec::new(),
+            figures: Vec::new(),
+        }
+    }
+
+    /// Diagnostics the next line may add: the chunk's earlier lines sort first, so once
+    /// they fill the cap a line's findings are only counted.
+    fn room(&self, cap: usize) -> usize {
+        match cap {
+            0 => usize::MAX,
+            _ => cap.saturating_sub(self.findings.diags.len()),
+        }
+    }
+}
+
 fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
-    let mut out = ChunkOut {
-        findings: crate::rules::Findings::new(),
-        lines: 0,
-        examples: 0,
-        valid: 0,
-        first_crlf: None,
-        first_of: [None, None],
-        wrong_format: 0,
-        hashes: Vec::new(),
-        figures: Vec::new(),
-    };
+    let mut out = ChunkOut::new();
     let mut start = 0;
     while start < bytes.len() {
         let (line, next, has_newline) = match memchr::memchr(b'\n', &bytes[start..]) {
@@ -106,8 +121,7 @@ fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
 
 fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out: &mut ChunkOut) {
     let settings = ctx.settings;
-    let cap = settings.max_diagnostics;
-    let keep_text = cap == 0 || out.findings.diags.len() < cap;
+    let room = out.room(settings.max_diagnostics);
     let mut bytes = raw;
     if let Some(b) = bytes.strip_suffix(b"\r") {
         bytes = b;
@@ -138,15 +152,7 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
             (lossy.as_ref(), Some(valid_up_to))
         }
     };
-    let mut c = LineCheck {
-        settings,
-        path: ctx.path,
-        line_no,
-        text,
-        findings: &mut out.findings,
-        has_error: false,
-        keep_text,
-    };
+    let mut c = LineCheck::new(settings, ctx.path, line_no, text, &mut out.findings, room);
     if bom {
         c.span(
             Rule::Utf8Bom,
@@ -415,9 +421,9 @@ fn lone_surrogate_before(b: &[u8], at: usize) -> Option<usize> {
 fn check_duplicate_keys(v: &Json, path: &mut Vec<crate::locate::Seg>, c: &mut LineCheck) {
     match v {
         Json::Object(m) => {
+            let copies = crate::record::KeyCopies::of(m);
             for (i, (k, _)) in m.iter().enumerate() {
-                if m[..i].iter().any(|(k0, _)| k0 == k) && !m[i + 1..].iter().any(|(k1, _)| k1 == k)
-                {
+                if copies.has_earlier(m, i) && copies.is_last(m, i) {
                     path.push(key(k));
                     c.at(
                         Rule::DuplicateKey,

@@ -108,7 +108,8 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
         return;
     }
 
-    let mut call_ids: Vec<&str> = Vec::new();
+    // A set: a record with thousands of tool calls and answers stays linear (FT043).
+    let mut call_ids: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
     let mut roles: Vec<Option<&str>> = Vec::with_capacity(msgs.len());
     let mut assistants = 0usize;
     let mut assistants_weight_zero = 0usize;
@@ -203,7 +204,7 @@ fn check_message<'r>(
     i: usize,
     msg: &'r Json,
     c: &mut LineCheck,
-    call_ids: &mut Vec<&'r str>,
+    call_ids: &mut rustc_hash::FxHashSet<&'r str>,
 ) -> Option<&'r str> {
     let Some(fields) = msg.as_object() else {
         c.at(
@@ -377,7 +378,7 @@ fn check_message<'r>(
     if role == "tool" {
         match msg.get("tool_call_id") {
             Some(Json::Str(id)) => {
-                if !call_ids.contains(&id.as_ref()) {
+                if !call_ids.contains(id.as_ref()) {
                     c.at(
                         Rule::UnknownToolCallId,
                         &mk(i, "tool_call_id"),
@@ -472,7 +473,12 @@ fn check_text(s: &str, at: &[Seg], c: &mut LineCheck) {
     }
 }
 
-fn check_tool_calls<'r>(i: usize, tc: &'r Json, c: &mut LineCheck, call_ids: &mut Vec<&'r str>) {
+fn check_tool_calls<'r>(
+    i: usize,
+    tc: &'r Json,
+    c: &mut LineCheck,
+    call_ids: &mut rustc_hash::FxHashSet<&'r str>,
+) {
     let shape = "`tool_calls` is an array of {\"id\": \"…\", \"type\": \"function\", \"function\": {\"name\": \"…\", \"arguments\": \"{…}\"}}";
     let Some(calls) = tc.as_array().filter(|a| !a.is_empty()) else {
         c.at(
@@ -509,7 +515,7 @@ fn check_tool_calls<'r>(i: usize, tc: &'r Json, c: &mut LineCheck, call_ids: &mu
             continue;
         }
         if let Some(Json::Str(id)) = call.get("id") {
-            call_ids.push(id);
+            call_ids.insert(id.as_ref());
         }
         at.push(key("function"));
         check_function_call(
