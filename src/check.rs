@@ -121,6 +121,10 @@ fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
 
 fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out: &mut ChunkOut) {
     let settings = ctx.settings;
+    if raw.len() > settings.max_line_bytes {
+        long_line(raw, raw.len() as u64, line_no, ctx, out);
+        return;
+    }
     let room = out.room(settings.max_diagnostics);
     let mut bytes = raw;
     if let Some(b) = bytes.strip_suffix(b"\r") {
@@ -281,6 +285,37 @@ fn process_line(raw: &[u8], line_no: u64, truncatable: bool, ctx: &ChunkCtx, out
     }
     out.figures
         .push(ExampleFigures::new(line_no, messages, &tokens));
+}
+
+/// FT009: a line over `--max-line-bytes` is reported at its start and otherwise
+/// skipped: nothing past its first bytes (`head`) is read into memory or checked.
+fn long_line(head: &[u8], len: u64, line_no: u64, ctx: &ChunkCtx, out: &mut ChunkOut) {
+    out.examples += 1;
+    let head = &head[..head.len().min(input::LONG_LINE_HEAD)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let room = out.room(ctx.settings.max_diagnostics);
+    let mut c = LineCheck::new(
+        ctx.settings,
+        ctx.path,
+        line_no,
+        text,
+        &mut out.findings,
+        room,
+    );
+    c.span(
+        Rule::LineTooLong,
+        0,
+        text.len().min(1),
+        format!(
+            "line is {} bytes, over the limit of {} (--max-line-bytes): skipped, not checked",
+            crate::stats::thousands(len),
+            crate::stats::thousands(ctx.settings.max_line_bytes as u64)
+        ),
+        "a record this long is almost always a bug (a pasted file, a missing newline); split or fix it, or raise --max-line-bytes if it is meant".to_string(),
+    );
 }
 
 fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool) {
@@ -504,13 +539,30 @@ pub fn check_source(
     let mut wrong_format = 0u64;
     let cap = settings.max_diagnostics;
 
-    input::for_each_block(source, |block, is_first, is_last| {
+    input::for_each_block(source, settings.max_line_bytes, |piece| {
+        // A line skipped for its length is merged as a chunk of one line.
+        let (block, is_first, is_last, skipped) = match piece {
+            input::Piece::Lines { bytes, first, last } => (bytes, first, last, None),
+            input::Piece::LongLine { head, len, .. } => {
+                let ctx = ChunkCtx {
+                    settings,
+                    tokenizer,
+                    path: &path,
+                    file_start: false,
+                    file_end: false,
+                };
+                let mut o = ChunkOut::new();
+                o.lines = 1;
+                long_line(head, len, 1, &ctx, &mut o);
+                (&[][..], false, false, Some(o))
+            }
+        };
         if is_first && let Some(d) = whole_file_shape(block, &path, settings) {
             res.shape_error = true;
             res.findings.push(d);
         }
         if res.shape_error {
-            res.lines += count_lines(block);
+            res.lines += count_lines(block) + u64::from(skipped.is_some());
             return;
         }
         let mut chunks = Vec::new();
@@ -533,7 +585,7 @@ pub fn check_source(
                 process_chunk(&block[s..e], &ctx)
             })
             .collect();
-        for mut o in outs {
+        for mut o in outs.into_iter().chain(skipped) {
             let base = res.lines;
             for d in &mut o.findings.diags {
                 d.line += base;

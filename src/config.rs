@@ -286,6 +286,9 @@ pub fn resolve(args: &SettingsArgs, files: &[String]) -> Result<Resolved, String
         })?,
         (None, None) => Engine::Bpe,
     };
+    settings.max_line_bytes = args
+        .max_line_bytes
+        .unwrap_or(crate::settings::DEFAULT_MAX_LINE_BYTES);
     settings.max_diagnostics = args
         .max_diagnostics
         .or(config.max_diagnostics)

@@ -19,6 +19,7 @@ pub enum Rule {
     JsonArrayFile,
     MultilineJson,
     NoRecords,
+    LineTooLong,
     // Record JSON.
     InvalidJson,
     JsonTooDeep,
@@ -76,6 +77,7 @@ impl Rule {
         Rule::JsonArrayFile,
         Rule::MultilineJson,
         Rule::NoRecords,
+        Rule::LineTooLong,
         Rule::InvalidJson,
         Rule::JsonTooDeep,
         Rule::RecordNotObject,
@@ -365,6 +367,30 @@ A file containing only newlines:
 
 ## Use instead
 Fix the step that produced the file so it writes one record per line (and at least 10 of them, see FT070):
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT009",
+        name: "line-too-long",
+        severity: E,
+        summary: "Line is longer than `--max-line-bytes` (default 160 MiB)",
+        explanation: r#"## What it does
+Flags a line longer than `--max-line-bytes` bytes (default 160 MiB; suffixes such as `16MiB` are accepted). The line is skipped while the file streams past: it is never held in memory whole, and the lines after it keep their numbers.
+
+## Why this matters
+A training record with ten 10 MB images in base64 is about 140 MB, so a longer line is almost always a bug: a whole file pasted into one string, or a writer that forgot its newlines and produced one endless line. Reading such a line whole would cost memory without bound; the upload would fail or train on garbage.
+
+## Example
+With `--max-line-bytes 64`, a record whose content pads it past 64 bytes:
+```json
+{"messages":[{"role":"user","content":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]}
+```
+
+## Use instead
+Keep each record to what one training example needs (images as URLs or within the provider's limits), one record per line; raise `--max-line-bytes` only if such records are meant:
 ```json
 {"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
 ```
