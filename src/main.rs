@@ -35,7 +35,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::Check(args) => check(args),
         Command::Config(args) => {
             let resolved = config::resolve(&args.opts, &args.files)?;
-            write_stdout(&config::render(&resolved));
+            write_stdout(&config::render(&resolved))?;
             Ok(0)
         }
         Command::Rule { code, all } => {
@@ -61,12 +61,12 @@ fn run(cli: Cli) -> Result<u8, String> {
                     r.explanation().trim()
                 ));
             }
-            write_stdout(&out);
+            write_stdout(&out)?;
             Ok(0)
         }
         Command::Models { models } => {
             let catalog = load_catalog(models.as_deref())?;
-            write_stdout(&ftlint::models::render_catalog(&catalog));
+            write_stdout(&ftlint::models::render_catalog(&catalog))?;
             Ok(0)
         }
     }
@@ -85,7 +85,7 @@ fn load_catalog(extra: Option<&std::path::Path>) -> Result<Catalog, String> {
 fn check(args: CheckArgs) -> Result<u8, String> {
     let resolved = config::resolve(&args.opts, &args.files)?;
     if args.show_settings {
-        write_stdout(&config::render(&resolved));
+        write_stdout(&config::render(&resolved))?;
         return Ok(0);
     }
     let opts = &args.opts;
@@ -121,7 +121,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     match &opts.output_file {
         Some(path) => std::fs::write(path, &text)
             .map_err(|e| format!("{}: cannot write the report: {e}", path.display()))?,
-        None => write_stdout(&text),
+        None => write_stdout(&text)?,
     }
     if format == OutputFormat::Github {
         append_step_summary(&report);
@@ -225,14 +225,15 @@ fn progress_bar(
     Some(bar)
 }
 
-/// Writes to stdout; a closed pipe (`ftlint … | head`) ends quietly.
-fn write_stdout(s: &str) {
+/// Writes to stdout. A closed pipe (`ftlint … | head`) is quiet: the reader wanted no
+/// more, and the exit code still follows the findings (as ripgrep does). Any other
+/// failure (a full disk, `> /dev/full`) means the report was lost: exit 2, never a
+/// success that CI would trust.
+fn write_stdout(s: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    if out
-        .write_all(s.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        std::process::exit(0);
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report to stdout: {e}")),
     }
 }
