@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod input;
 pub mod locate;
 pub mod models;
+pub mod pretok;
 pub mod record;
 pub mod report;
 pub mod rules;
