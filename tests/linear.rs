@@ -88,6 +88,49 @@ fn every_shape_grows_linearly() {
     many_messages();
     many_parts_and_tool_calls();
     long_strings_and_deep_nesting();
+    reference_engine_on_long_runs();
+}
+
+/// `--tokenizer tiktoken` on one unbroken run of Japanese (a single pre-tokenizer piece):
+/// tiktoken's own merge loop is quadratic there, so ftlint counts such pieces with
+/// bpe-openai's BPE. Linear, and the count equals the default engine's.
+fn reference_engine_on_long_runs() {
+    let text = |bytes: usize| -> String {
+        let kana: Vec<char> = "あいうえおかきくけこさしすせそたちつてとなにぬねのはひふへほまみむめもやゆよらりるれろわをん漢字東京都"
+            .chars()
+            .collect();
+        let mut x: u64 = 7;
+        let mut s = String::new();
+        while s.len() < bytes {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            s.push(kana[(x >> 33) as usize % kana.len()]);
+        }
+        s
+    };
+    let tik = Tokenizer::new(Engine::Tiktoken, ftlint::models::Encoding::Cl100kBase);
+    let bpe = Tokenizer::new(Engine::Bpe, ftlint::models::Encoding::Cl100kBase);
+    let small = text(500_000);
+    let large = text(2_000_000);
+    let time = |s: &str| {
+        let mut best = Duration::MAX;
+        let mut n = 0;
+        for _ in 0..3 {
+            let start = Instant::now();
+            n = tik.count(s);
+            best = best.min(start.elapsed());
+        }
+        (best, n)
+    };
+    let (t1, n1) = time(&small);
+    let (t4, n4) = time(&large);
+    assert_eq!(n1, bpe.count(&small));
+    assert_eq!(n4, bpe.count(&large));
+    let ratio = t4.as_secs_f64() / t1.as_secs_f64().max(0.002);
+    eprintln!("tiktoken on an unbroken run: {t1:?} → {t4:?}, ratio {ratio:.1}");
+    assert!(
+        ratio < 10.0,
+        "tiktoken, 4× the run took {ratio:.1}× the time"
+    );
 }
 
 fn many_top_level_keys() {
