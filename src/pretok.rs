@@ -1,11 +1,13 @@
 //! A hand-written pre-tokenizer for the cl100k_base and o200k_base split patterns.
 //!
 //! Pre-tokenizing with bpe-openai's regex was the largest cost of a full check (about
-//! 45% of the time on the benchmark file). Here a piece that starts and ends among ASCII
-//! characters is cut by hand, following the patterns branch by branch; the moment a rule
-//! would have to classify a non-ASCII character (is `é` a letter? is U+00A0 a space?),
-//! that one piece is cut by bpe-openai's own regex instead, anchored where the piece
-//! starts, exactly as its iterator does. So the pieces are bpe-openai's by
+//! 45% of the time on the benchmark file). Here a piece is cut by hand, following the
+//! patterns branch by branch, as long as every character it must classify is ASCII (or,
+//! for cl100k, in a small table of non-ASCII letters and punctuation whose class is
+//! certain: kana, CJK, Latin-1, emoji); the moment a rule would have to classify any
+//! other character (is U+00A0 a space? is `²` a number?), that one piece is cut by
+//! bpe-openai's own regex instead, anchored where the piece starts, exactly as its
+//! iterator does. So the pieces are bpe-openai's by
 //! construction on non-ASCII text, and by the rules below on ASCII text; the unit tests
 //! compare both splitters piece by piece on generated and tricky inputs, and
 //! `tests/tokenizer_equivalence.rs` compares the counts with tiktoken-rs.
@@ -54,6 +56,8 @@ pub fn split<'a>(
 enum C {
     Upper,
     Lower,
+    /// A non-ASCII letter (cl100k only, where case does not matter).
+    Letter,
     Digit,
     /// `\r` or `\n`.
     Newline,
@@ -67,23 +71,103 @@ enum C {
 /// `Err(())` means "a non-ASCII character decides this": hand the piece to the regex.
 type R<T> = Result<T, ()>;
 
-fn class(b: &[u8], i: usize) -> R<C> {
+/// A classifier: the class of the character at `i` and its length in bytes.
+type Cls = fn(&[u8], usize) -> R<(C, usize)>;
+
+/// ASCII only (o200k, whose letter classes split by case and marks).
+fn ascii(b: &[u8], i: usize) -> R<(C, usize)> {
     let Some(&c) = b.get(i) else {
-        return Ok(C::End);
+        return Ok((C::End, 0));
     };
-    Ok(match c {
-        b'A'..=b'Z' => C::Upper,
-        b'a'..=b'z' => C::Lower,
-        b'0'..=b'9' => C::Digit,
-        b'\r' | b'\n' => C::Newline,
-        b' ' | b'\t' | 0x0B | 0x0C => C::Space,
-        0x80.. => return Err(()),
-        _ => C::Other,
-    })
+    Ok((
+        match c {
+            b'A'..=b'Z' => C::Upper,
+            b'a'..=b'z' => C::Lower,
+            b'0'..=b'9' => C::Digit,
+            b'\r' | b'\n' => C::Newline,
+            b' ' | b'\t' | 0x0B | 0x0C => C::Space,
+            0x80.. => return Err(()),
+            _ => C::Other,
+        },
+        1,
+    ))
+}
+
+/// ASCII, plus the non-ASCII characters of `wide_class` (cl100k).
+fn wide(b: &[u8], i: usize) -> R<(C, usize)> {
+    match b.get(i) {
+        Some(&c) if c >= 0x80 => {
+            let (cp, n) = decode(b, i);
+            wide_class(cp).map(|c| (c, n)).ok_or(())
+        }
+        _ => ascii(b, i),
+    }
+}
+
+/// The code point starting at `i` of valid UTF-8, and its length.
+fn decode(b: &[u8], i: usize) -> (u32, usize) {
+    let x = |k: usize| u32::from(b[i + k] & 0x3F);
+    let c0 = u32::from(b[i]);
+    if c0 < 0xE0 {
+        (((c0 & 0x1F) << 6) | x(1), 2)
+    } else if c0 < 0xF0 {
+        (((c0 & 0x0F) << 12) | (x(1) << 6) | x(2), 3)
+    } else {
+        (((c0 & 0x07) << 18) | (x(1) << 12) | (x(2) << 6) | x(3), 4)
+    }
+}
+
+/// Non-ASCII characters whose class in the cl100k pattern is certain in every Unicode
+/// version (letters assigned since Unicode 1.1–3.2; punctuation and symbols; emoji
+/// blocks holding no letter, number or space): Latin-1 and Latin Extended-A, Greek
+/// and Cyrillic letters, kana and CJK ideographs, Japanese and general punctuation,
+/// emoji. Every one is checked against bpe-openai's regex in the tests. Anything else
+/// goes to the regex.
+fn wide_class(cp: u32) -> Option<C> {
+    match cp {
+        0xC0..=0xD6
+        | 0xD8..=0xF6
+        | 0xF8..=0x17F
+        | 0x391..=0x3A1
+        | 0x3A3..=0x3A9
+        | 0x3B1..=0x3C9
+        | 0x410..=0x44F
+        | 0x3041..=0x3096
+        | 0x309D..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x4E00..=0x9FA5 => Some(C::Letter),
+        0xA1..=0xA9
+        | 0xAB..=0xAC
+        | 0xAE..=0xB1
+        | 0xB4
+        | 0xB6..=0xB8
+        | 0xBB
+        | 0xBF
+        | 0xD7
+        | 0xF7
+        | 0x2010..=0x2027
+        | 0x2030..=0x205E
+        | 0x3001..=0x3003
+        | 0x3008..=0x3011
+        | 0x3014..=0x301F
+        | 0x30FB
+        | 0xFF01..=0xFF0F
+        | 0xFF1A..=0xFF20
+        | 0x200D
+        | 0x20E3
+        | 0xFE0F
+        | 0x2600..=0x26FF
+        | 0x1F1E6..=0x1F1FF
+        | 0x1F300..=0x1F64F
+        | 0x1F680..=0x1F6FF
+        | 0x1F900..=0x1F9FF => Some(C::Other),
+        _ => None,
+    }
 }
 
 fn is_letter(c: C) -> bool {
-    matches!(c, C::Upper | C::Lower)
+    matches!(c, C::Upper | C::Lower | C::Letter)
 }
 
 fn is_ws(c: C) -> bool {
@@ -100,23 +184,23 @@ fn is_punct(c: C) -> bool {
     c == C::Other
 }
 
-/// End of the run of characters in `keep` from `i`; a non-ASCII character at the end
-/// could belong to the run, so it defers to the regex.
-fn run(b: &[u8], mut i: usize, keep: impl Fn(C) -> bool) -> R<usize> {
+/// End of the run of characters in `keep` from `i`; a character the classifier does
+/// not know at the end could belong to the run, so it defers to the regex.
+fn run(b: &[u8], mut i: usize, cls: Cls, keep: impl Fn(C) -> bool) -> R<usize> {
     loop {
-        let c = class(b, i)?;
+        let (c, n) = cls(b, i)?;
         if !keep(c) {
             return Ok(i);
         }
-        i += 1;
+        i += n;
     }
 }
 
-/// `\p{N}{1,3}` from `i` (a digit).
-fn digits(b: &[u8], i: usize) -> R<usize> {
+/// `\p{N}{1,3}` from `i` (an ASCII digit).
+fn digits(b: &[u8], i: usize, cls: Cls) -> R<usize> {
     let mut j = i;
     while j < i + 3 {
-        if class(b, j)? != C::Digit {
+        if cls(b, j)?.0 != C::Digit {
             break;
         }
         j += 1;
@@ -138,15 +222,15 @@ fn contraction(b: &[u8], i: usize) -> usize {
 }
 
 /// ` ?[^\s\p{L}\p{N}]+` then any of `tail` (`[\r\n]*` or `[\r\n/]*`), from `i`.
-fn punct_run(b: &[u8], i: usize, c: C, slash: bool) -> R<Option<usize>> {
-    let start = if b[i] == b' ' && is_punct(class(b, i + 1)?) {
+fn punct_run(b: &[u8], i: usize, c: C, cls: Cls, slash: bool) -> R<Option<usize>> {
+    let start = if b[i] == b' ' && is_punct(cls(b, i + 1)?.0) {
         i + 1
     } else if is_punct(c) {
         i
     } else {
         return Ok(None);
     };
-    let mut j = run(b, start, is_punct)?;
+    let mut j = run(b, start, cls, is_punct)?;
     // The tail's characters are ASCII: a non-ASCII byte simply ends it.
     while j < b.len() && (b[j] == b'\r' || b[j] == b'\n' || (slash && b[j] == b'/')) {
         j += 1;
@@ -155,9 +239,9 @@ fn punct_run(b: &[u8], i: usize, c: C, slash: bool) -> R<Option<usize>> {
 }
 
 /// The whitespace branches, from `i` (whitespace): `\s*[\r\n]+`, `\s+$`, `\s+\s` less
-/// its last character, `\s+`.
-fn whitespace(b: &[u8], i: usize) -> R<usize> {
-    let end = run(b, i, is_ws)?;
+/// its last character, `\s+`. (Known whitespace is ASCII: one byte a character.)
+fn whitespace(b: &[u8], i: usize, cls: Cls) -> R<usize> {
+    let end = run(b, i, cls, is_ws)?;
     if let Some(last_nl) = b[i..end].iter().rposition(|&x| x == b'\r' || x == b'\n') {
         return Ok(i + last_nl + 1);
     }
@@ -168,35 +252,37 @@ fn whitespace(b: &[u8], i: usize) -> R<usize> {
 }
 
 fn cl100k(b: &[u8], i: usize) -> Option<usize> {
+    let cls: Cls = wide;
     let r = (|| -> R<usize> {
-        let c = class(b, i)?;
+        let (c, width) = cls(b, i)?;
         let n = contraction(b, i);
         if n > 0 {
             return Ok(i + n);
         }
         if is_letter(c) {
-            return run(b, i, is_letter);
+            return run(b, i, cls, is_letter);
         }
-        if is_prefix(c) && is_letter(class(b, i + 1)?) {
-            return run(b, i + 1, is_letter);
+        if is_prefix(c) && is_letter(cls(b, i + width)?.0) {
+            return run(b, i + width, cls, is_letter);
         }
         if c == C::Digit {
-            return digits(b, i);
+            return digits(b, i, cls);
         }
-        if let Some(end) = punct_run(b, i, c, false)? {
+        if let Some(end) = punct_run(b, i, c, cls, false)? {
             return Ok(end);
         }
-        whitespace(b, i)
+        whitespace(b, i, cls)
     })();
     r.ok()
 }
 
 fn o200k(b: &[u8], i: usize) -> Option<usize> {
+    let cls: Cls = ascii;
     let r = (|| -> R<usize> {
-        let c = class(b, i)?;
+        let (c, _) = cls(b, i)?;
         let word = if is_letter(c) {
             Some(i)
-        } else if is_prefix(c) && is_letter(class(b, i + 1)?) {
+        } else if is_prefix(c) && is_letter(cls(b, i + 1)?.0) {
             Some(i + 1)
         } else {
             None
@@ -204,17 +290,17 @@ fn o200k(b: &[u8], i: usize) -> Option<usize> {
         if let Some(j) = word {
             // Upper-case letters, then lower-case ones (either run may be empty, not
             // both), then a contraction.
-            let j = run(b, j, |c| c == C::Upper)?;
-            let j = run(b, j, |c| c == C::Lower)?;
+            let j = run(b, j, cls, |c| c == C::Upper)?;
+            let j = run(b, j, cls, |c| c == C::Lower)?;
             return Ok(j + contraction(b, j));
         }
         if c == C::Digit {
-            return digits(b, i);
+            return digits(b, i, cls);
         }
-        if let Some(end) = punct_run(b, i, c, true)? {
+        if let Some(end) = punct_run(b, i, c, cls, true)? {
             return Ok(end);
         }
-        whitespace(b, i)
+        whitespace(b, i, cls)
     })();
     r.ok()
 }
@@ -266,6 +352,32 @@ mod tests {
         }
     }
 
+    /// Every character `wide_class` knows is classed as bpe-openai's cl100k regex does:
+    /// a letter joins a preceding letter; other punctuation neither joins a letter nor
+    /// is a number or a space (it runs on into a following `!`).
+    #[test]
+    fn wide_classes_match_the_regex() {
+        let tok = bpe_openai::cl100k_base();
+        let mut checked = 0;
+        for cp in 0x80..0x20000u32 {
+            let (Some(class), Some(ch)) = (wide_class(cp), char::from_u32(cp)) else {
+                continue;
+            };
+            let joined = format!("a{ch}");
+            let pieces: Vec<&str> = tok.split(&joined).collect();
+            if class == C::Letter {
+                assert_eq!(pieces, [joined.as_str()], "U+{cp:04X} is a letter");
+            } else {
+                let with_bang = format!("a{ch}!");
+                let pieces: Vec<&str> = tok.split(&with_bang).collect();
+                assert_eq!(pieces, ["a", &with_bang[1..]], "U+{cp:04X} is punctuation");
+            }
+            both(&format!("x{ch}y {ch}z{ch}{ch} 1{ch}2 \n{ch}\t{ch}. {ch}'s"));
+            checked += 1;
+        }
+        assert!(checked > 20_000);
+    }
+
     #[test]
     fn mixed_with_non_ascii() {
         for t in [
@@ -285,7 +397,8 @@ mod tests {
     #[test]
     fn generated_pure_ascii_agrees() {
         // No non-ASCII at all: every piece is cut by hand, none by the regex.
-        let alphabet: &[u8] = b"aAzZ sStTrReEvVlLmMdD'019 \t\n\r\x0B\x0C.,!?/-_()\"#$%&*+;:<=>@[]^`{|}~\x00\x1F\x7F";
+        let alphabet: &[u8] =
+            b"aAzZ sStTrReEvVlLmMdD'019 \t\n\r\x0B\x0C.,!?/-_()\"#$%&*+;:<=>@[]^`{|}~\x00\x1F\x7F";
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..20_000 {
             let len = (x % 24) as usize;

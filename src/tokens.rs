@@ -339,22 +339,26 @@ const SEGMENT_MIN: usize = 24;
 ///   only start a word as its leading character).
 fn segment_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let b = text.as_bytes();
-    memchr::memchr2_iter(b' ', 0xE3, b).filter(move |&p| {
-        if p == 0 {
-            return false;
-        }
-        if b[p] == b' ' {
-            return matches!(b[p - 1], b'.' | b'!' | b'?');
-        }
-        // `。` is E3 80 82; the character before it, three bytes long.
-        b.get(p..p + 3) == Some("。".as_bytes())
-            && p >= 3
-            && text
-                .get(p - 3..p)
-                .and_then(|s| s.chars().next())
-                .is_some_and(|c| {
-                    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FA5}')
-                })
+    // Two searches for rare bytes (a space is too common to search for), merged in order.
+    let mut ends = memchr::memchr3_iter(b'.', b'!', b'?', b)
+        .map(|p| p + 1)
+        .filter(|&p| b.get(p) == Some(&b' '))
+        .peekable();
+    let mut maru = memchr::memmem::find_iter(b, "。".as_bytes())
+        .filter(|&p| {
+            p >= 3
+                && text
+                    .get(p - 3..p)
+                    .and_then(|s| s.chars().next())
+                    .is_some_and(|c| {
+                        matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FA5}')
+                    })
+        })
+        .peekable();
+    std::iter::from_fn(move || match (ends.peek(), maru.peek()) {
+        (Some(&a), Some(&m)) if m < a => maru.next(),
+        (Some(_), _) => ends.next(),
+        (None, _) => maru.next(),
     })
 }
 
