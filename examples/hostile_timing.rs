@@ -92,11 +92,17 @@ fn main() {
     let scale: usize = args.get(2).map_or(1, |s| s.parse().expect("SCALE"));
     let settings = Settings::for_model("openai", None).unwrap();
     println!(
-        "{:<30} {:>9} {:>11} {:>12} {:>12} {:>14}  engines agree",
-        "case", "bytes", "tokens", "bpe count", "tiktoken", "ftlint record"
+        "{:<30} {:>9} {:>11} {:>12} {:>12} {:>12} {:>14}  engines agree",
+        "case", "bytes", "tokens", "bare bpe", "bpe count", "tiktoken", "ftlint record"
     );
     for (name, text) in cases(scale) {
         let text = Arc::new(text);
+        // bpe-openai alone, none of ftlint's splitting or caching: the floor to stay near.
+        let bare_tok = bpe_openai::cl100k_base();
+        bare_tok.count("warm up");
+        let start = Instant::now();
+        let bare_n = bare_tok.count(text.as_str()) as u64;
+        let bare = Some((bare_n, start.elapsed()));
         let bpe = timed_count(Engine::Bpe, text.clone(), budget);
         let tik = timed_count(Engine::Tiktoken, text.clone(), budget);
         // The whole pipeline on one chat record holding the text (default engine).
@@ -121,14 +127,17 @@ fn main() {
             })
         };
         let agree = match (bpe, tik) {
-            (Some((a, _)), Some((b, _))) => (if a == b { "yes" } else { "NO" }).to_string(),
+            (Some((a, _)), Some((b, _))) => {
+                (if a == b && a == bare_n { "yes" } else { "NO" }).to_string()
+            }
             _ => "not known (timed out)".to_string(),
         };
         println!(
-            "{:<30} {:>9} {:>11} {:>12} {:>12} {:>12.3} s  {agree}",
+            "{:<30} {:>9} {:>11} {:>12} {:>12} {:>12} {:>12.3} s  {agree}",
             name,
             text.len(),
             bpe.or(tik).map_or("?".to_string(), |(n, _)| n.to_string()),
+            secs(&bare),
             secs(&bpe),
             secs(&tik),
             record_time.as_secs_f64(),

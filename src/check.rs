@@ -97,6 +97,17 @@ struct ChunkCtx<'a> {
     verdicts: bool,
 }
 
+impl ChunkOut {
+    /// Diagnostics the next line may add: the chunk's earlier lines sort first, so once
+    /// they fill the cap a line's findings are only counted.
+    fn room(&self, cap: usize) -> usize {
+        match cap {
+            0 => usize::MAX,
+            _ => cap.saturating_sub(self.findings.diags.len()),
+        }
+    }
+}
+
 fn process_chunk(bytes: &[u8], ctx: &ChunkCtx) -> ChunkOut {
     let mut out = ChunkOut {
         findings: Findings::new(),
@@ -197,8 +208,11 @@ fn check_line(
     out: &mut ChunkOut,
 ) -> Vec<(secrets::Kind, String)> {
     let settings = ctx.settings;
-    let cap = settings.max_diagnostics;
-    let keep_text = cap == 0 || out.findings.diags.len() < cap;
+    if raw.len() > settings.max_line_bytes {
+        long_line(raw, raw.len() as u64, line_no, ctx, out);
+        return Vec::new();
+    }
+    let room = out.room(settings.max_diagnostics);
     let mut bytes = raw;
     if let Some(b) = bytes.strip_suffix(b"\r") {
         bytes = b;
@@ -229,16 +243,7 @@ fn check_line(
             (lossy.as_ref(), Some(valid_up_to))
         }
     };
-    let mut c = LineCheck {
-        settings,
-        path: ctx.path,
-        line_no,
-        text,
-        findings: &mut out.findings,
-        has_error: false,
-        keep_text,
-        images: 0,
-    };
+    let mut c = LineCheck::new(settings, ctx.path, line_no, text, &mut out.findings, room);
     if !line::check_blank_and_encoding(&mut c, bytes, bom, bad_utf8) {
         if !bytes.iter().all(u8::is_ascii_whitespace) {
             out.examples += 1;
@@ -298,6 +303,37 @@ fn check_line(
         &tokens,
     ));
     hidden
+}
+
+/// FT015: a line over `--max-line-bytes` is reported at its start and otherwise
+/// skipped: nothing past its first bytes (`head`) is read into memory or checked.
+fn long_line(head: &[u8], len: u64, line_no: u64, ctx: &ChunkCtx, out: &mut ChunkOut) {
+    out.examples += 1;
+    let head = &head[..head.len().min(input::LONG_LINE_HEAD)];
+    let text = match std::str::from_utf8(head) {
+        Ok(t) => t,
+        Err(e) => std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    let room = out.room(ctx.settings.max_diagnostics);
+    let mut c = LineCheck::new(
+        ctx.settings,
+        ctx.path,
+        line_no,
+        text,
+        &mut out.findings,
+        room,
+    );
+    c.span(
+        crate::registry::Rule::LineTooLong,
+        0,
+        text.len().min(1),
+        format!(
+            "line is {} bytes, over the limit of {} (--max-line-bytes): skipped, not checked",
+            crate::stats::thousands(len),
+            crate::stats::thousands(ctx.settings.max_line_bytes as u64)
+        ),
+        "a record this long is almost always a bug (a pasted file, a missing newline); split or fix it, or raise --max-line-bytes if it is meant".to_string(),
+    );
 }
 
 /// Everything found in one file.
@@ -416,7 +452,35 @@ pub fn check_source_with(
     let cap = settings.max_diagnostics;
     let gzip = source.is_gzip();
 
-    input::for_each_block(source, |block, is_first, is_last| {
+    input::for_each_block(source, settings.max_line_bytes, |piece| {
+        // A line skipped for its length is merged as a chunk of one line.
+        let (block, is_first, is_last, skipped) = match piece {
+            input::Piece::Lines { bytes, first, last } => (bytes, first, last, None),
+            input::Piece::LongLine { head, len, .. } => {
+                let ctx = ChunkCtx {
+                    settings,
+                    tokenizer,
+                    path: &path,
+                    format: facts.format,
+                    file_start: false,
+                    file_end: false,
+                    known: None,
+                    verdicts,
+                };
+                let mut o = ChunkOut {
+                    findings: Findings::new(),
+                    lines: 1,
+                    ..ChunkOut::default()
+                };
+                long_line(head, len, 1, &ctx, &mut o);
+                if verdicts {
+                    o.verdicts
+                        .push(LineVerdict::Invalid(crate::registry::Rule::LineTooLong));
+                }
+                facts.bytes += len + 1;
+                (&[][..], false, false, Some(o))
+            }
+        };
         facts.bytes += block.len() as u64;
         if is_first {
             if let Some(mut d) = file::whole_file_shape(block, &path, settings) {
@@ -433,7 +497,7 @@ pub fn check_source_with(
                 .map(|(id, line)| FileFormat::judge(id, line, settings));
         }
         if res.shape_error {
-            res.lines += file::count_lines(block);
+            res.lines += file::count_lines(block) + u64::from(skipped.is_some());
             progress(block.len() as u64, 0);
             return;
         }
@@ -462,7 +526,7 @@ pub fn check_source_with(
                 out
             })
             .collect();
-        for mut o in outs {
+        for mut o in outs.into_iter().chain(skipped) {
             let base = res.lines;
             for d in &mut o.findings.diags {
                 d.line += base;

@@ -243,6 +243,12 @@ pub struct SettingsArgs {
     #[arg(long, value_name = "N")]
     pub max_diagnostics: Option<usize>,
 
+    /// Longer lines are an error (FT015) and skipped without being read into memory
+    /// (suffixes: KiB, MiB, GiB, K, M, G = 1024-based; KB, MB, GB = 1000-based).
+    /// [default: 160MiB]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_line_bytes: Option<usize>,
+
     /// Run only these rules (codes or names, comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Option<Vec<String>>,
@@ -377,4 +383,33 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// `16MiB`, `160M`, `2GB`, `4096`: a size in bytes. Binary suffixes (KiB, MiB, GiB, and
+/// K, M, G as in coreutils) count 1024s; KB, MB, GB count 1000s. At least 1.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, suffix) = t.split_at(split);
+    let unit: u64 = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        other => {
+            return Err(format!(
+                "unknown size suffix `{other}` (use e.g. 16MiB, 100MB or a number of bytes)"
+            ));
+        }
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 16MiB, 100MB or a number of bytes)"))?;
+    n.checked_mul(unit)
+        .filter(|&b| b >= 1)
+        .and_then(|b| usize::try_from(b).ok())
+        .ok_or_else(|| format!("`{s}` is out of range (at least 1 byte)"))
 }

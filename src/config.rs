@@ -469,6 +469,9 @@ pub fn resolve(
         })?,
         (None, None) => Engine::Bpe,
     };
+    settings.max_line_bytes = args
+        .max_line_bytes
+        .unwrap_or(crate::settings::DEFAULT_MAX_LINE_BYTES);
     settings.max_diagnostics = args
         .max_diagnostics
         .or(config.max_diagnostics)

@@ -286,7 +286,18 @@ pub fn for_each_line(
 ) -> Result<(), String> {
     let mut n = 0u64;
     let mut err = Ok(());
-    input::for_each_block(source, |block, first, _| {
+    // Every line is copied whole, however long: no line is skipped here (the check
+    // pass already judged long lines; they go to REJECTS byte for byte).
+    input::for_each_block(source, usize::MAX, |piece| {
+        let input::Piece::Lines {
+            bytes: block,
+            first,
+            ..
+        } = piece
+        else {
+            err = Err("a line too long to copy".to_string());
+            return;
+        };
         let mut s = 0;
         while s < block.len() && err.is_ok() {
             let (line, next) = match memchr::memchr(b'\n', &block[s..]) {

@@ -120,25 +120,58 @@ fn io_message(e: &io::Error) -> String {
     }
 }
 
-/// Calls `f(block, is_first, is_last)` for consecutive blocks that each end at a newline
-/// (the last block may not). Returns a read error, if any, as a message.
-pub fn for_each_block(source: Source, mut f: impl FnMut(&[u8], bool, bool)) -> Result<(), String> {
+/// What `for_each_block` hands out, in file order.
+pub enum Piece<'a> {
+    /// Whole lines (the last block's last line may lack its newline). `first`: starts at
+    /// byte 0 of the input; `last`: ends at its end. A line longer than the limit can
+    /// still sit inside a block when the block holds it anyway (at most a block plus
+    /// the limit); the line check reports it like a skipped one.
+    Lines {
+        bytes: &'a [u8],
+        first: bool,
+        last: bool,
+    },
+    /// One line longer than the limit, skipped without being held: its first bytes
+    /// (for the report) and its length without the newline.
+    LongLine {
+        head: &'a [u8],
+        len: u64,
+        first: bool,
+        last: bool,
+    },
+}
+
+/// Bytes of a skipped line kept to show where it starts.
+pub const LONG_LINE_HEAD: usize = 120;
+/// Bytes scanned at a time while skipping a long line (mapped pages released behind).
+const SKIP_WINDOW: usize = 8 << 20;
+
+/// Calls `f` for consecutive pieces of the input: blocks of whole lines, and lines
+/// longer than `max_line` bytes, which are skipped while streaming (never held whole,
+/// from a map or a pipe). Returns a read error, if any, as a message.
+pub fn for_each_block(
+    source: Source,
+    max_line: usize,
+    mut f: impl FnMut(Piece<'_>),
+) -> Result<(), String> {
+    let max_line = max_line.max(1);
     let gzip = source.is_gzip();
+    let read_error = |e: &io::Error| {
+        if gzip {
+            format!("gzip-compressed, but cannot be decompressed: {e}")
+        } else {
+            io_message(e)
+        }
+    };
     match source {
         Source::Mapped(map) => {
             let data: &[u8] = &map;
-            let mut start = 0;
-            let mut first = true;
             let page = page_size();
             let mut released = 0;
-            while start < data.len() || first {
-                let end = block_end(data, start, BLOCK_BYTES);
-                f(&data[start..end], first, end == data.len());
-                first = false;
-                start = end;
-                // Drop the checked pages from this process (they stay in the page cache),
-                // so a 1 GB file costs no more resident memory than a 100 MB one.
-                let upto = start / page * page;
+            // Drop the checked pages from this process (they stay in the page cache),
+            // so a 1 GB file costs no more resident memory than a 100 MB one.
+            let mut release = |upto: usize| {
+                let upto = upto / page * page;
                 if upto > released {
                     // SAFETY: the range is inside the map and never read again.
                     let _ = unsafe {
@@ -150,8 +183,79 @@ pub fn for_each_block(source: Source, mut f: impl FnMut(&[u8], bool, bool)) -> R
                     };
                     released = upto;
                 }
+            };
+            let mut start = 0usize;
+            loop {
+                let probe = start.saturating_add(BLOCK_BYTES);
+                if probe >= data.len() {
+                    if start < data.len() || start == 0 {
+                        f(Piece::Lines {
+                            bytes: &data[start..],
+                            first: start == 0,
+                            last: true,
+                        });
+                    }
+                    return Ok(());
+                }
+                // The block ends at the first newline past the probe, looked for over at
+                // most `max_line` bytes: a line longer than that is skipped instead.
+                let window = probe.saturating_add(max_line).min(data.len());
+                if let Some(i) = memchr::memchr(b'\n', &data[probe..window]) {
+                    let end = probe + i + 1;
+                    f(Piece::Lines {
+                        bytes: &data[start..end],
+                        first: start == 0,
+                        last: end == data.len(),
+                    });
+                    start = end;
+                    release(start);
+                    continue;
+                }
+                if window == data.len() {
+                    // The last line, short enough, has no newline.
+                    f(Piece::Lines {
+                        bytes: &data[start..],
+                        first: start == 0,
+                        last: true,
+                    });
+                    return Ok(());
+                }
+                // The line holding the probe is longer than `max_line`.
+                let line_start =
+                    memchr::memrchr(b'\n', &data[start..probe]).map_or(start, |i| start + i + 1);
+                if line_start > start {
+                    f(Piece::Lines {
+                        bytes: &data[start..line_start],
+                        first: start == 0,
+                        last: false,
+                    });
+                }
+                let mut at = window;
+                let line_end = loop {
+                    let to = at.saturating_add(SKIP_WINDOW).min(data.len());
+                    if let Some(i) = memchr::memchr(b'\n', &data[at..to]) {
+                        break at + i;
+                    }
+                    if to == data.len() {
+                        break to;
+                    }
+                    at = to;
+                    // Pages of the skipped line are let go as the scan passes them.
+                    release(at);
+                };
+                let next = (line_end + 1).min(data.len());
+                f(Piece::LongLine {
+                    head: &data[line_start..(line_start + LONG_LINE_HEAD).min(line_end)],
+                    len: (line_end - line_start) as u64,
+                    first: line_start == 0,
+                    last: next == data.len(),
+                });
+                start = next;
+                release(start);
+                if start == data.len() {
+                    return Ok(());
+                }
             }
-            Ok(())
         }
         Source::Reader(mut r) | Source::Gzip(mut r) => {
             let mut buf: Vec<u8> = Vec::with_capacity(BLOCK_BYTES);
@@ -170,19 +274,76 @@ pub fn for_each_block(source: Source, mut f: impl FnMut(&[u8], bool, bool)) -> R
                     });
                 }
                 // Short of the limit: the reader hit end of file.
-                if buf.len() < target {
+                if buf.len() < target && buf.len() <= max_line {
                     if !buf.is_empty() || first {
-                        f(&buf, first, true);
+                        f(Piece::Lines {
+                            bytes: &buf,
+                            first,
+                            last: true,
+                        });
                     }
                     return Ok(());
                 }
+                let eof = buf.len() < target;
                 // Hand out whole lines; keep the partial last line for the next round.
-                // No newline at all: one line longer than a block, so read on.
                 if let Some(nl) = memchr::memrchr(b'\n', &buf) {
-                    f(&buf[..=nl], first, false);
+                    f(Piece::Lines {
+                        bytes: &buf[..=nl],
+                        first,
+                        last: eof && nl + 1 == buf.len(),
+                    });
                     first = false;
                     buf.drain(..=nl);
                 }
+                if buf.len() <= max_line {
+                    if eof {
+                        if !buf.is_empty() {
+                            f(Piece::Lines {
+                                bytes: &buf,
+                                first,
+                                last: true,
+                            });
+                        }
+                        return Ok(());
+                    }
+                    continue;
+                }
+                // The carried line is already longer than the limit: read on to its
+                // end through a small window, keeping only its head.
+                let head = buf[..LONG_LINE_HEAD.min(buf.len())].to_vec();
+                let mut len = buf.len() as u64;
+                buf.clear();
+                buf.resize(SKIP_WINDOW.min(BLOCK_BYTES), 0);
+                let (last, rest) = loop {
+                    if eof {
+                        break (true, 0..0);
+                    }
+                    let n = match r.read(&mut buf) {
+                        Ok(n) => n,
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(read_error(&e)),
+                    };
+                    if n == 0 {
+                        break (true, 0..0);
+                    }
+                    if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+                        len += i as u64;
+                        break (false, i + 1..n);
+                    }
+                    len += n as u64;
+                };
+                f(Piece::LongLine {
+                    head: &head,
+                    len,
+                    first,
+                    last,
+                });
+                first = false;
+                if last {
+                    return Ok(());
+                }
+                buf.copy_within(rest.clone(), 0);
+                buf.truncate(rest.len());
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod image;
 pub mod input;
 pub mod locate;
 pub mod models;
+pub mod pretok;
 pub mod providers;
 pub mod record;
 pub mod registry;

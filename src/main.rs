@@ -45,7 +45,7 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::Split(args) => split(args),
         Command::Config(args) => {
             let resolved = config::resolve(&args.opts, &args.files)?;
-            write_stdout(&config::render(&resolved));
+            write_stdout(&config::render(&resolved))?;
             Ok(0)
         }
         Command::Rule { code, all, format } => {
@@ -73,7 +73,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                     [one] if !all => one.clone(),
                     _ => serde_json::Value::Array(docs),
                 };
-                write_stdout(&json_text(&doc));
+                write_stdout(&json_text(&doc))?;
                 return Ok(0);
             }
             let mut out = String::new();
@@ -90,7 +90,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                     r.explanation().trim()
                 ));
             }
-            write_stdout(&out);
+            write_stdout(&out)?;
             Ok(0)
         }
         Command::Models {
@@ -114,7 +114,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             write_stdout(&match format {
                 ListFormat::Json => json_text(&ftlint::providers::catalog_json(&provider, &date)),
                 ListFormat::Human => ftlint::providers::render_catalog(&provider, &|_| None, &date),
-            });
+            })?;
             Ok(0)
         }
     }
@@ -130,7 +130,7 @@ fn json_text(v: &serde_json::Value) -> String {
 fn check(args: CheckArgs) -> Result<u8, String> {
     let resolved = config::resolve(&args.opts, &args.files)?;
     if args.show_settings {
-        write_stdout(&config::render(&resolved));
+        write_stdout(&config::render(&resolved))?;
         return Ok(0);
     }
     let opts = &args.opts;
@@ -184,7 +184,7 @@ fn check(args: CheckArgs) -> Result<u8, String> {
     let text = render(&report, format, opts);
     match &opts.output_file {
         Some(path) => write_output_file(path, &text)?,
-        None => write_stdout(&text),
+        None => write_stdout(&text)?,
     }
     if format == OutputFormat::Github {
         append_step_summary(&report);
@@ -231,7 +231,7 @@ fn fix(args: ftlint::cli::FixArgs) -> Result<u8, String> {
         no_mmap: args.job.no_mmap,
     };
     let summary = ftlint::fix::run(&job, &settings)?;
-    write_stdout(&ftlint::fix::render(&summary, &job));
+    write_stdout(&ftlint::fix::render(&summary, &job))?;
     Ok(u8::from(!summary.remaining.is_empty()))
 }
 
@@ -294,7 +294,7 @@ fn split(args: ftlint::cli::SplitArgs) -> Result<u8, String> {
             report.errors
         ));
     }
-    write_stdout(&out);
+    write_stdout(&out)?;
     Ok(u8::from(report.errors > 0))
 }
 
@@ -453,15 +453,16 @@ impl Progress {
     }
 }
 
-/// Writes to stdout; a closed pipe (`ftlint … | head`) ends quietly.
-fn write_stdout(s: &str) {
+/// Writes to stdout. A closed pipe (`ftlint … | head`) is quiet: the reader wanted no
+/// more, and the exit code still follows the findings (as ripgrep does). Any other
+/// failure (a full disk, `> /dev/full`) means the report was lost: exit 2, never a
+/// success that CI would trust.
+fn write_stdout(s: &str) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
-    if out
-        .write_all(s.as_bytes())
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        std::process::exit(0);
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(format!("cannot write the report to stdout: {e}")),
     }
 }
 

@@ -57,10 +57,7 @@ impl<'a> Json<'a> {
     pub fn has_duplicate_keys(&self) -> bool {
         match self {
             Json::Object(m) => {
-                m.iter()
-                    .enumerate()
-                    .any(|(i, (k, _))| m[..i].iter().any(|(k0, _)| k0 == k))
-                    || m.iter().any(|(_, v)| v.has_duplicate_keys())
+                KeyCopies::of(m).any_repeat(m) || m.iter().any(|(_, v)| v.has_duplicate_keys())
             }
             Json::Array(a) => a.iter().any(Json::has_duplicate_keys),
             _ => false,
@@ -71,13 +68,16 @@ impl<'a> Json<'a> {
     /// code that walks an object's members sees each key once, with the value that wins.
     pub fn last_key_wins(&self) -> Json<'a> {
         match self {
-            Json::Object(m) => Json::Object(
-                m.iter()
-                    .enumerate()
-                    .filter(|(i, (k, _))| !m[i + 1..].iter().any(|(k1, _)| k1 == k))
-                    .map(|(_, (k, v))| (k.clone(), v.last_key_wins()))
-                    .collect(),
-            ),
+            Json::Object(m) => {
+                let copies = KeyCopies::of(m);
+                Json::Object(
+                    m.iter()
+                        .enumerate()
+                        .filter(|&(i, _)| copies.is_last(m, i))
+                        .map(|(_, (k, v))| (k.clone(), v.last_key_wins()))
+                        .collect(),
+                )
+            }
             Json::Array(a) => Json::Array(a.iter().map(Json::last_key_wins).collect()),
             other => other.clone(),
         }
@@ -91,6 +91,62 @@ impl<'a> Json<'a> {
             Json::Str(_) => "a string",
             Json::Array(_) => "an array",
             Json::Object(_) => "an object",
+        }
+    }
+}
+
+/// Objects with at most this many members compare keys pairwise (no allocation, and
+/// chat objects have two to seven keys); larger ones hash their keys, so an object with
+/// 100,000 keys costs linear time, not quadratic.
+const PAIRWISE_MAX: usize = 16;
+
+type Members<'m, 'a> = &'m [(Cow<'a, str>, Json<'a>)];
+
+/// Where each key of one object appears: answers "is member `i` the last copy of its
+/// key" and "does an earlier copy exist" in constant time for large objects.
+pub enum KeyCopies<'m> {
+    Pairwise,
+    /// Key → (first index, last index).
+    Hashed(rustc_hash::FxHashMap<&'m str, (usize, usize)>),
+}
+
+impl<'m> KeyCopies<'m> {
+    pub fn of(m: Members<'m, '_>) -> KeyCopies<'m> {
+        if m.len() <= PAIRWISE_MAX {
+            return KeyCopies::Pairwise;
+        }
+        let mut map = rustc_hash::FxHashMap::default();
+        map.reserve(m.len());
+        for (i, (k, _)) in m.iter().enumerate() {
+            map.entry(k.as_ref())
+                .and_modify(|e: &mut (usize, usize)| e.1 = i)
+                .or_insert((i, i));
+        }
+        KeyCopies::Hashed(map)
+    }
+
+    /// Whether any key of `m` (the object this was built from) appears twice.
+    pub fn any_repeat(&self, m: Members<'_, '_>) -> bool {
+        match self {
+            KeyCopies::Pairwise => (1..m.len()).any(|i| self.has_earlier(m, i)),
+            KeyCopies::Hashed(map) => map.len() < m.len(),
+        }
+    }
+
+    /// Whether member `i` of `m` (the object this was built from) is the last copy of
+    /// its key: the one the provider keeps.
+    pub fn is_last(&self, m: Members<'_, '_>, i: usize) -> bool {
+        match self {
+            KeyCopies::Pairwise => !m[i + 1..].iter().any(|(k, _)| *k == m[i].0),
+            KeyCopies::Hashed(map) => map.get(m[i].0.as_ref()).is_some_and(|e| e.1 == i),
+        }
+    }
+
+    /// Whether an earlier member of `m` has the same key as member `i`.
+    pub fn has_earlier(&self, m: Members<'_, '_>, i: usize) -> bool {
+        match self {
+            KeyCopies::Pairwise => m[..i].iter().any(|(k, _)| *k == m[i].0),
+            KeyCopies::Hashed(map) => map.get(m[i].0.as_ref()).is_some_and(|e| e.0 < i),
         }
     }
 }
@@ -228,12 +284,13 @@ pub fn canonical_hash(v: &Json) -> u128 {
             acc
         }
         Json::Object(m) => {
-            let mut pairs: Vec<(&str, &Json)> = Vec::with_capacity(m.len());
-            for (k, val) in m.iter().rev() {
-                if !pairs.iter().any(|(kk, _)| *kk == k.as_ref()) {
-                    pairs.push((k.as_ref(), val));
-                }
-            }
+            let copies = KeyCopies::of(m);
+            let mut pairs: Vec<(&str, &Json)> = m
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| copies.is_last(m, i))
+                .map(|(_, (k, val))| (k.as_ref(), val))
+                .collect();
             pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
             let mut acc = h(&(pairs.len() as u64).to_le_bytes(), 7);
             for (k, val) in pairs {

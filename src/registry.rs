@@ -42,6 +42,7 @@ pub enum Rule {
     RecordNotObject,
     DuplicateKey,
     UnknownTopLevelKey,
+    LineTooLong,
     // Messages.
     MissingMessages,
     MessagesNotArray,
@@ -114,6 +115,7 @@ impl Rule {
         Rule::RecordNotObject,
         Rule::DuplicateKey,
         Rule::UnknownTopLevelKey,
+        Rule::LineTooLong,
         Rule::MissingMessages,
         Rule::MessagesNotArray,
         Rule::EmptyMessages,
@@ -556,6 +558,30 @@ OpenAI fails the whole job on one extra key: a real job exported with metadata k
 
 ## Use instead
 Keep metadata in a side file keyed by line number, and fix typos:
+```json
+{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT015",
+        name: "line-too-long",
+        severity: E,
+        summary: "Line is longer than `--max-line-bytes` (default 160 MiB)",
+        explanation: r#"## What it does
+Flags a line longer than `--max-line-bytes` bytes (default 160 MiB; suffixes such as `16MiB` are accepted). The line is skipped while the file streams past: it is never held in memory whole, and the lines after it keep their numbers.
+
+## Why this matters
+A training record with ten 10 MB images in base64 is about 140 MB, so a longer line is almost always a bug: a whole file pasted into one string, or a writer that forgot its newlines and produced one endless line. Reading such a line whole would cost memory without bound; the upload would fail or train on garbage.
+
+## Example
+With `--max-line-bytes 64`, a record whose content pads it past 64 bytes:
+```json
+{"messages":[{"role":"user","content":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}]}
+```
+
+## Use instead
+Keep each record to what one training example needs (images as URLs or within the provider's limits), one record per line; raise `--max-line-bytes` only if such records are meant:
 ```json
 {"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}
 ```

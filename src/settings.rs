@@ -17,6 +17,8 @@ pub struct Settings {
     /// Diagnostics kept for display; 0 keeps all. Every finding is counted regardless.
     pub max_diagnostics: usize,
     pub deny_warnings: bool,
+    /// Longer lines are FT015 and skipped while streaming, never held whole.
+    pub max_line_bytes: usize,
     pub epochs: Option<u64>,
     pub requests: u64,
     pub few_shot: u64,
@@ -32,6 +34,9 @@ pub struct Settings {
 }
 
 pub const DEFAULT_MAX_DIAGNOSTICS: usize = 200;
+/// 160 MiB: ten 10 MiB images in base64 (4/3 × 100 MiB ≈ 140 MB) plus the JSON and
+/// text of a record still fit; the provider's own per-file limits are far above.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 160 << 20;
 pub const DEFAULT_REQUESTS: u64 = 1000;
 pub const DEFAULT_FEW_SHOT: u64 = 3;
 
@@ -50,6 +55,7 @@ impl Settings {
             engine: Engine::Bpe,
             max_diagnostics: DEFAULT_MAX_DIAGNOSTICS,
             deny_warnings: false,
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
             epochs: None,
             requests: DEFAULT_REQUESTS,
             few_shot: DEFAULT_FEW_SHOT,

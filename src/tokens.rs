@@ -7,6 +7,7 @@
 //! `<|endoftext|>` is split like any other text, as the recipe does.
 
 use crate::models::Encoding;
+use crate::pretok::Pattern;
 use crate::record::Json;
 
 /// Per message: `<|start|>role<|message|>` framing, as the recipe counts it.
@@ -65,6 +66,7 @@ pub struct Tokenizer {
     encoding: Encoding,
     /// The model's image formula; None counts an image as a flat estimate.
     image_cost: Option<crate::image::ImageCostRule>,
+    pattern: Pattern,
     tik: Option<&'static tiktoken_rs::CoreBPE>,
     bpe: Option<&'static bpe_openai::Tokenizer>,
 }
@@ -88,10 +90,15 @@ impl Tokenizer {
                 }),
             ),
         };
+        let pattern = match encoding {
+            Encoding::Cl100kBase => Pattern::Cl100k,
+            Encoding::O200kBase => Pattern::O200k,
+        };
         let t = Tokenizer {
             engine,
             encoding,
             image_cost: None,
+            pattern,
             tik,
             bpe,
         };
@@ -141,12 +148,49 @@ impl Tokenizer {
             return 0;
         }
         if let Some(b) = self.bpe {
-            count_cached(b, text)
+            count_cached(b, self.pattern, text)
         } else if let Some(t) = self.tik {
-            t.encode_ordinary(text).len() as u64
+            self.count_tiktoken(t, text)
         } else {
             unreachable!("a Tokenizer always holds one engine")
         }
+    }
+
+    /// tiktoken-rs's count, except that a pre-tokenizer piece over `TIKTOKEN_MAX_PIECE`
+    /// bytes (one long run without a space: a line of CJK, base64) is counted by
+    /// bpe-openai's BPE, which gives the same count for a piece (the equivalence tests
+    /// prove it) in linear time: tiktoken's merge loop is quadratic in a piece's length
+    /// (5 MB of Japanese without a space: 8 s and memory growing faster than the text).
+    /// The text between long pieces goes to tiktoken in stretches of at most 1 MiB cut
+    /// at piece boundaries, so its token vector stays small too.
+    fn count_tiktoken(&self, t: &tiktoken_rs::CoreBPE, text: &str) -> u64 {
+        const STRETCH: usize = 1 << 20;
+        if text.len() <= TIKTOKEN_MAX_PIECE {
+            return t.encode_ordinary(text).len() as u64;
+        }
+        let splitter = match self.encoding {
+            Encoding::Cl100kBase => bpe_openai::cl100k_base(),
+            Encoding::O200kBase => bpe_openai::o200k_base(),
+        };
+        let tik = |s: &str| t.encode_ordinary(s).len() as u64;
+        let (mut n, mut run, mut pos) = (0, 0, 0);
+        for piece in crate::pretok::split(splitter, self.pattern, text) {
+            if piece.len() > TIKTOKEN_MAX_PIECE {
+                if pos > run {
+                    n += tik(&text[run..pos]);
+                }
+                n += splitter.bpe.count(piece.as_bytes()) as u64;
+                run = pos + piece.len();
+            } else if pos - run >= STRETCH {
+                n += tik(&text[run..pos]);
+                run = pos;
+            }
+            pos += piece.len();
+        }
+        if run < text.len() {
+            n += tik(&text[run..]);
+        }
+        n
     }
 
     fn tool_constants(&self) -> &'static ToolConstants {
@@ -198,16 +242,23 @@ impl Tokenizer {
     }
 }
 
+/// See `Tokenizer::count_tiktoken`.
+pub const TIKTOKEN_MAX_PIECE: usize = 1024;
+
 /// Whole strings at least this long are looked up before tokenizing: datasets repeat
 /// their system prompts in most examples.
 const WHOLE_STRING_MIN: usize = 64;
-/// Per-thread cache sizes; a full cache is cleared, so memory stays bounded.
+/// Per-thread cache sizes; a full cache is cleared, so memory stays bounded (about 2 MB
+/// of whole-string entries, 8 MB of short pieces and 16 MB of long piece keys a thread).
 const MAX_WHOLE_STRINGS: usize = 1 << 16;
-const MAX_PIECES: usize = 1 << 20;
-/// Bytes of piece keys a thread may hold before its cache is cleared.
+const MAX_SMALL_PIECES: usize = 1 << 18;
+const MAX_PIECES: usize = 1 << 18;
+/// Bytes of long piece keys a thread may hold before its cache is cleared.
 const MAX_PIECE_BYTES: usize = 16 << 20;
 /// Longer pieces (a run of base64, a pasted blob) seldom repeat: counted directly.
 const MAX_CACHED_PIECE: usize = 1024;
+/// Pieces up to this long are packed with their length into one u128 key.
+const SMALL_PIECE: usize = 15;
 
 type FxMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;
 
@@ -218,9 +269,32 @@ struct CountCache {
     owner: usize,
     /// xxh3-128 of a whole string → its count.
     whole: FxMap<u128, u64>,
-    /// A pre-tokenizer piece (a word, a number, a run of punctuation) → its BPE count.
+    /// A short piece (most words), packed (`pack`) → its BPE count: no allocation and
+    /// one integer compare per lookup.
+    small: FxMap<u128, u32>,
+    /// A longer pre-tokenizer piece → its BPE count.
     pieces: FxMap<Box<[u8]>, u32>,
     piece_bytes: usize,
+    /// Piece lookups and hits since the last check of the hit rate.
+    lookups: u32,
+    hits: u32,
+    /// Pieces still to count without the cache: text where nothing repeats (random
+    /// base64, a long run of unusual script) would only pay for lookups and inserts.
+    bypass: u32,
+}
+
+/// Every `RATE_WINDOW` piece lookups, a hit rate under 1 in `MIN_HIT_RATE` turns the
+/// piece cache off for the next `BYPASS` pieces, after which it is tried again.
+const RATE_WINDOW: u32 = 2048;
+const MIN_HIT_RATE: u32 = 4;
+const BYPASS: u32 = 1 << 16;
+
+/// The bytes of a piece of at most 15 bytes and its length, in one integer.
+fn pack(b: &[u8]) -> u128 {
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    u128::from_le_bytes(buf)
 }
 
 thread_local! {
@@ -228,15 +302,18 @@ thread_local! {
 }
 
 /// bpe-openai's `count` is Σ bpe.count(piece) over the pre-tokenizer's pieces; this is the
-/// same sum with each distinct piece counted once per thread. Words repeat, so most
-/// pieces skip the BPE. Exact by construction; `tests/tokenizer_equivalence.rs` checks it
-/// against tiktoken-rs anyway.
-fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
+/// same sum with each distinct piece counted once per thread, and the pieces cut by
+/// `pretok` (bpe-openai's split, by hand on ASCII). Words repeat, so most pieces skip the
+/// BPE. Exact by construction; `tests/tokenizer_equivalence.rs` checks it against
+/// tiktoken-rs anyway.
+fn count_cached(tok: &'static bpe_openai::Tokenizer, pattern: Pattern, text: &str) -> u64 {
     CACHE.with(|cell| {
         let mut cache = cell.borrow_mut();
+        let cache = &mut *cache;
         let owner = std::ptr::from_ref(tok) as usize;
         if cache.owner != owner {
             cache.whole.clear();
+            cache.small.clear();
             cache.pieces.clear();
             cache.piece_bytes = 0;
             cache.owner = owner;
@@ -248,35 +325,144 @@ fn count_cached(tok: &bpe_openai::Tokenizer, text: &str) -> u64 {
         {
             return n;
         }
+        if cache.small.len() > MAX_SMALL_PIECES {
+            cache.small.clear();
+        }
         if cache.pieces.len() > MAX_PIECES || cache.piece_bytes > MAX_PIECE_BYTES {
             cache.pieces.clear();
             cache.piece_bytes = 0;
         }
-        let mut n = 0u64;
-        for piece in tok.split(text) {
-            let bytes = piece.as_bytes();
-            if bytes.len() > MAX_CACHED_PIECE {
-                n += tok.bpe.count(bytes) as u64;
-                continue;
-            }
-            n += u64::from(match cache.pieces.get(bytes) {
-                Some(&c) => c,
-                None => {
-                    let c = tok.bpe.count(bytes) as u32;
-                    cache.piece_bytes += bytes.len();
-                    cache.pieces.insert(bytes.into(), c);
-                    c
-                }
-            });
+        if cache.whole.len() > MAX_WHOLE_STRINGS {
+            cache.whole.clear();
         }
-        if let Some(k) = key {
-            if cache.whole.len() > MAX_WHOLE_STRINGS {
-                cache.whole.clear();
+        let n = if text.len() >= 2 * SEGMENT_MIN {
+            // Sentences repeat even when whole messages do not: count by segments cut at
+            // certain piece boundaries, each looked up whole.
+            let mut n = 0;
+            let mut start = 0;
+            for p in segment_cuts(text) {
+                n += count_segment(cache, tok, pattern, &text[start..p]);
+                start = p;
             }
+            n + count_segment(cache, tok, pattern, &text[start..])
+        } else {
+            count_pieces(cache, tok, pattern, text)
+        };
+        if let Some(k) = key {
             cache.whole.insert(k, n);
         }
         n
     })
+}
+
+/// Segments shorter than this are counted piece by piece, not looked up whole.
+const SEGMENT_MIN: usize = 24;
+
+/// Where a long text is cut into segments counted apart: at sentence ends, chosen by
+/// the text alone (not by the distance from the last cut) so that a sentence that
+/// repeats is cut alike wherever it appears. Both cuts are piece boundaries in both
+/// split patterns, and every piece is matched from its own start with no look-behind,
+/// so the pieces of the parts are those of the whole:
+/// - a space after `.`, `!` or `?`: no piece holds punctuation followed by a space (a
+///   punctuation run stops at whitespace; a word's optional leading character must be
+///   followed by a letter);
+/// - `。` after a kana or CJK ideograph (letters in every Unicode version): no piece
+///   holds a letter followed by punctuation (a letter run stops there, and `。` can
+///   only start a word as its leading character).
+fn segment_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    // Two searches for rare bytes (a space is too common to search for), merged in order.
+    let mut ends = memchr::memchr3_iter(b'.', b'!', b'?', b)
+        .map(|p| p + 1)
+        .filter(|&p| b.get(p) == Some(&b' '))
+        .peekable();
+    let mut maru = memchr::memmem::find_iter(b, "。".as_bytes())
+        .filter(|&p| {
+            p >= 3
+                && text
+                    .get(p - 3..p)
+                    .and_then(|s| s.chars().next())
+                    .is_some_and(|c| {
+                        matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FA5}')
+                    })
+        })
+        .peekable();
+    std::iter::from_fn(move || match (ends.peek(), maru.peek()) {
+        (Some(&a), Some(&m)) if m < a => maru.next(),
+        (Some(_), _) => ends.next(),
+        (None, _) => maru.next(),
+    })
+}
+
+/// A segment's count, looked up whole when it is long enough to be worth it.
+fn count_segment(
+    cache: &mut CountCache,
+    tok: &'static bpe_openai::Tokenizer,
+    pattern: Pattern,
+    seg: &str,
+) -> u64 {
+    if seg.len() < SEGMENT_MIN {
+        return count_pieces(cache, tok, pattern, seg);
+    }
+    let k = xxhash_rust::xxh3::xxh3_128(seg.as_bytes());
+    if let Some(&n) = cache.whole.get(&k) {
+        return n;
+    }
+    let n = count_pieces(cache, tok, pattern, seg);
+    if cache.whole.len() > MAX_WHOLE_STRINGS {
+        cache.whole.clear();
+    }
+    cache.whole.insert(k, n);
+    n
+}
+
+/// Σ over the pieces of their BPE counts, each distinct piece counted once per thread.
+fn count_pieces(
+    cache: &mut CountCache,
+    tok: &'static bpe_openai::Tokenizer,
+    pattern: Pattern,
+    text: &str,
+) -> u64 {
+    let mut n = 0u64;
+    for piece in crate::pretok::split(tok, pattern, text) {
+        let bytes = piece.as_bytes();
+        if cache.bypass > 0 || bytes.len() > MAX_CACHED_PIECE {
+            cache.bypass = cache.bypass.saturating_sub(1);
+            n += tok.bpe.count(bytes) as u64;
+            continue;
+        }
+        cache.lookups += 1;
+        if cache.lookups == RATE_WINDOW {
+            if cache.hits * MIN_HIT_RATE < RATE_WINDOW {
+                cache.bypass = BYPASS;
+            }
+            cache.lookups = 0;
+            cache.hits = 0;
+        }
+        let found = if bytes.len() <= SMALL_PIECE {
+            cache.small.get(&pack(bytes)).copied()
+        } else {
+            cache.pieces.get(bytes).copied()
+        };
+        let c = match found {
+            Some(c) => {
+                cache.hits += 1;
+                c
+            }
+            None => {
+                let c = tok.bpe.count(bytes) as u32;
+                if bytes.len() <= SMALL_PIECE {
+                    cache.small.insert(pack(bytes), c);
+                } else {
+                    cache.piece_bytes += bytes.len();
+                    cache.pieces.insert(bytes.into(), c);
+                }
+                c
+            }
+        };
+        n += u64::from(c);
+    }
+    n
 }
 
 fn enum_item_text(item: &Json) -> String {
@@ -518,6 +704,31 @@ mod tests {
                     + tok.count("city:string:City") as i64
                     + c.func_end
             );
+        }
+    }
+
+    #[test]
+    fn segments_caches_and_the_hand_split_count_like_plain_bpe_openai() {
+        let mut texts = vec![
+            "Hello there. This is one! And two? Yes... 'Quoted.' End.  Spaces.\n\nNew. ".repeat(40),
+            "東京です。日本語の文章。カタカナ。漢字。 mixed. ひらがな。。".repeat(40),
+            "a. b! c? d.e f.  g.\t h.\n i.\r\n j.".repeat(100),
+        ];
+        // Many distinct pieces: enough lookups to switch the piece cache off and on.
+        texts.push((0..20_000).map(|i| format!("w{i}x{} ", i * 7919)).collect());
+        for (enc, bare) in [
+            (Encoding::Cl100kBase, bpe_openai::cl100k_base()),
+            (Encoding::O200kBase, bpe_openai::o200k_base()),
+        ] {
+            let tok = Tokenizer::new(Engine::Bpe, enc);
+            let tik = Tokenizer::new(Engine::Tiktoken, enc);
+            for t in &texts {
+                let want = bare.count(t.as_str()) as u64;
+                // Twice: cold and warm caches.
+                assert_eq!(tok.count(t), want);
+                assert_eq!(tok.count(t), want);
+                assert_eq!(tik.count(t), want);
+            }
         }
     }
 

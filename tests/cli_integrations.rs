@@ -251,7 +251,7 @@ fn quiet_prints_findings_only() {
 }
 
 #[test]
-fn a_closed_stdout_ends_quietly() {
+fn a_closed_stdout_ends_quietly_with_the_findings_exit_code() {
     let dir = temp_dir("closed_pipe");
     let file = dir.join("many.jsonl");
     // Far more output than a pipe buffers, so ftlint writes after the reader is gone.
@@ -285,9 +285,73 @@ fn a_closed_stdout_ends_quietly() {
         .read_to_string(&mut err)
         .unwrap();
     let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(0), "{err}");
+    // Quiet, and the exit code is still the findings' (errors: 1), as ripgrep does.
+    assert_eq!(status.code(), Some(1), "{err}");
     assert!(
         !err.contains("panicked") && !err.contains("Broken pipe"),
         "{err}"
     );
+    // The same with a clean file: 0.
+    let mut child = ftlint()
+        .args([
+            "check",
+            "fixtures/japanese_refusals.jsonl",
+            "--format",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}
+
+/// A report that could not be written is a failure (exit 2) with a message, never a
+/// success CI would trust: stdout on a full device, and `-o` on one.
+#[test]
+fn a_failed_write_is_exit_2() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    for (format, clean) in [("json", true), ("human", true), ("sarif", false)] {
+        let input = if clean {
+            "fixtures/japanese_refusals.jsonl"
+        } else {
+            KNOWN_FAULTS
+        };
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = ftlint()
+            .args(["check", input, "--format", format])
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{format}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("cannot write the report"),
+            "{format}: {}",
+            stderr(&o)
+        );
+        let o = ftlint()
+            .args(["check", input, "--format", format, "-o", "/dev/full"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{format} -o: {}", stderr(&o));
+        assert!(stderr(&o).contains("/dev/full"), "{}", stderr(&o));
+    }
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let o = ftlint()
+        .args(["rule", "--all"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }

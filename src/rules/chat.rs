@@ -4,7 +4,7 @@
 
 use super::{LineCheck, idx, key};
 use crate::locate::{Seg, Target};
-use crate::record::Json;
+use crate::record::{Json, KeyCopies};
 use crate::registry::{Rule, Severity};
 
 pub const TOP_LEVEL_KEYS: &[&str] = &["messages", "tools", "functions", "parallel_tool_calls"];
@@ -152,8 +152,9 @@ pub fn check_top_level_keys(
     what: &str,
     c: &mut LineCheck,
 ) {
+    let copies = KeyCopies::of(fields);
     for (i, (k, _)) in fields.iter().enumerate() {
-        if known.contains(&k.as_ref()) || fields[..i].iter().any(|(k0, _)| k0 == k) {
+        if known.contains(&k.as_ref()) || copies.has_earlier(fields, i) {
             continue;
         }
         let provider = &c.settings.provider.name;
@@ -530,9 +531,10 @@ fn check_message<'r>(
         return Some(role);
     }
 
+    let copies = KeyCopies::of(fields);
     for (j, (k, _)) in fields.iter().enumerate() {
         // A repeated key is one finding.
-        if key_allowed(c, role, k) || fields[..j].iter().any(|(k0, _)| k0 == k) {
+        if key_allowed(c, role, k) || copies.has_earlier(fields, j) {
             continue;
         }
         let allowed = allowed_keys(c, role);

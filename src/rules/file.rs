@@ -89,16 +89,8 @@ pub fn first_format(block: &[u8], settings: &Settings, path: &Arc<str>) -> Optio
         }
         let id = formats::detect(&rec);
         first_any.get_or_insert((id, line_no));
-        let mut c = LineCheck {
-            settings,
-            path,
-            line_no,
-            text,
-            findings: &mut scratch,
-            has_error: false,
-            keep_text: false,
-            images: 0,
-        };
+        // Room 0: findings are only counted, nothing is located or kept.
+        let mut c = LineCheck::new(settings, path, line_no, text, &mut scratch, 0);
         id.get().check(&rec, &mut c);
         if !c.has_error {
             return Some((id, line_no));

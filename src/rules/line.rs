@@ -286,9 +286,9 @@ fn lone_surrogate_before(b: &[u8], at: usize) -> Option<usize> {
 fn check_duplicate_keys(v: &Json, path: &mut Vec<crate::locate::Seg>, c: &mut LineCheck) {
     match v {
         Json::Object(m) => {
+            let copies = crate::record::KeyCopies::of(m);
             for (i, (k, _)) in m.iter().enumerate() {
-                if m[..i].iter().any(|(k0, _)| k0 == k) && !m[i + 1..].iter().any(|(k1, _)| k1 == k)
-                {
+                if copies.has_earlier(m, i) && copies.is_last(m, i) {
                     path.push(key(k));
                     c.at(
                         Rule::DuplicateKey,

@@ -18,9 +18,10 @@ pub mod text;
 
 pub use crate::registry::Rule;
 
-use crate::diagnostic::{Diagnostic, Severity, Snippet, char_column};
-use crate::locate::{Seg, Target, locate};
+use crate::diagnostic::{Diagnostic, Severity, Snippet, floor_boundary};
+use crate::locate::{Seg, Target, locate_all};
 use crate::settings::Settings;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// Counted findings, and the diagnostics kept for display.
@@ -76,7 +77,9 @@ impl Findings {
     }
 }
 
-/// The checks of one line report here.
+/// The checks of one line report here. Findings are counted at once; those that may be
+/// shown wait until the line is done (`LineCheck` is dropped), when all their paths are
+/// located in one pass and only as many as the display cap can use are kept.
 pub struct LineCheck<'a> {
     pub settings: &'a Settings,
     pub path: &'a Arc<str>,
@@ -86,13 +89,57 @@ pub struct LineCheck<'a> {
     pub findings: &'a mut Findings,
     /// An enabled error-severity rule fired: the example is not valid.
     pub has_error: bool,
-    /// False once enough diagnostics are held: findings are then only counted.
-    pub keep_text: bool,
     /// Image parts seen in the record.
     pub images: u64,
+    /// How many more diagnostics this line may add to those kept (`usize::MAX`: no
+    /// cap). At 0 findings are only counted: nothing is located or built.
+    room: usize,
+    pending: Vec<Pending>,
+    /// Pending findings at which their paths are located early and the list cut to
+    /// `room`, so memory follows the cap, not the number of findings (see `push`).
+    compact_at: usize,
 }
 
-impl LineCheck<'_> {
+struct Pending {
+    rule: Rule,
+    severity: Severity,
+    at: Where,
+    message: String,
+    help: String,
+}
+
+enum Where {
+    Span(usize, usize),
+    Path(Vec<Seg>, Target),
+}
+
+impl<'a> LineCheck<'a> {
+    pub fn new(
+        settings: &'a Settings,
+        path: &'a Arc<str>,
+        line_no: u64,
+        text: &'a str,
+        findings: &'a mut Findings,
+        room: usize,
+    ) -> LineCheck<'a> {
+        LineCheck {
+            settings,
+            path,
+            line_no,
+            text,
+            findings,
+            has_error: false,
+            images: 0,
+            room,
+            pending: Vec::new(),
+            // Each early pass costs one scan of the line; starting one only after
+            // line/256 findings keeps the passes per line under a small constant (a
+            // finding needs over 16 bytes of line) while pending memory stays about
+            // the size of the line.
+            compact_at: room.saturating_mul(2).max(1024).max(text.len() / 256),
+        }
+    }
+
     /// Whether a rule is on; lets a check skip work whose result nobody wants.
     pub fn enabled(&self, rule: Rule) -> bool {
         self.settings.severity(rule).is_some()
@@ -100,43 +147,135 @@ impl LineCheck<'_> {
 
     /// Reports at the value (or key) found at `at` in the line.
     pub fn at(&mut self, rule: Rule, at: &[Seg], target: Target, message: String, help: String) {
-        if self.settings.severity(rule).is_none() {
-            return;
-        }
-        let (s, e) = if self.keep_text {
-            locate(self.text, at, target).unwrap_or((0, self.text.len().min(1)))
-        } else {
-            (0, 0)
-        };
-        self.span(rule, s, e, message, help);
+        self.push(rule, || Where::Path(at.to_vec(), target), message, help);
     }
 
     /// Reports at a byte range of the line.
     pub fn span(&mut self, rule: Rule, start: usize, end: usize, message: String, help: String) {
+        self.push(rule, || Where::Span(start, end), message, help);
+    }
+
+    fn push(&mut self, rule: Rule, at: impl FnOnce() -> Where, message: String, help: String) {
         let Some(severity) = self.settings.severity(rule) else {
             return;
         };
         if severity == Severity::Error {
             self.has_error = true;
         }
-        if !self.keep_text {
-            self.findings.count(rule, severity);
+        self.findings.count(rule, severity);
+        if self.room == 0 {
             return;
         }
-        let column = char_column(self.text, start);
-        let end_column = char_column(self.text, end.max(start)).max(column + 1);
-        self.findings.push(Diagnostic {
+        self.pending.push(Pending {
             rule,
             severity,
-            path: self.path.clone(),
-            line: self.line_no,
-            column,
-            end_column,
+            at: at(),
             message,
             help,
-            snippet: Some(Snippet::new(self.text, start, end)),
         });
+        if self.pending.len() >= self.compact_at && self.room < self.pending.len() {
+            self.locate_pending();
+            self.keep_first(self.room);
+        }
     }
+
+    /// Turns every pending path into a byte range, in one pass over the line.
+    fn locate_pending(&mut self) {
+        let wanted: Vec<(&[Seg], Target)> = self
+            .pending
+            .iter()
+            .filter_map(|p| match &p.at {
+                Where::Path(path, target) => Some((path.as_slice(), *target)),
+                Where::Span(..) => None,
+            })
+            .collect();
+        if wanted.is_empty() {
+            return;
+        }
+        let found = locate_all(self.text, &wanted);
+        let fallback = (0, self.text.len().min(1));
+        let mut found = found.into_iter();
+        for p in &mut self.pending {
+            if matches!(p.at, Where::Path(..)) {
+                let (s, e) = found.next().flatten().unwrap_or(fallback);
+                p.at = Where::Span(s, e);
+            }
+        }
+    }
+
+    /// Keeps the `n` findings that sort first (by column, then code; ties in the order
+    /// found, as the final stable sort would leave them).
+    fn keep_first(&mut self, n: usize) {
+        if self.pending.len() <= n {
+            return;
+        }
+        let start = |p: &Pending| match p.at {
+            Where::Span(s, _) => s,
+            Where::Path(..) => unreachable!("located before cutting"),
+        };
+        self.pending
+            .sort_by(|a, b| (start(a), a.rule.code()).cmp(&(start(b), b.rule.code())));
+        self.pending.truncate(n);
+    }
+
+    /// Builds the kept findings' diagnostics: columns of all of them in one pass.
+    fn finish(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        self.locate_pending();
+        self.keep_first(self.room);
+        let pending = std::mem::take(&mut self.pending);
+        let text = self.text;
+        let clamp = |i: usize| floor_boundary(text, i.min(text.len()));
+        let spans: Vec<(usize, usize)> = pending
+            .iter()
+            .map(|p| match p.at {
+                Where::Span(s, e) => (clamp(s), clamp(e.max(s))),
+                Where::Path(..) => unreachable!("located above"),
+            })
+            .collect();
+        let columns = char_columns(text, spans.iter().flat_map(|&(s, e)| [s, e]));
+        for (p, (s, e)) in pending.into_iter().zip(spans) {
+            let column = columns[&s];
+            let end_column = columns[&e].max(column + 1);
+            self.findings.diags.push(Diagnostic {
+                rule: p.rule,
+                severity: p.severity,
+                path: self.path.clone(),
+                line: self.line_no,
+                column,
+                end_column,
+                message: p.message,
+                help: p.help,
+                snippet: Some(Snippet::new(text, s, e)),
+            });
+        }
+    }
+}
+
+impl Drop for LineCheck<'_> {
+    /// A line's checks end at many early returns; building its diagnostics on drop
+    /// means none of them can forget to.
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// 1-based character columns of byte offsets (on char boundaries), in one pass over the
+/// line however many offsets there are.
+fn char_columns(text: &str, offsets: impl Iterator<Item = usize>) -> FxHashMap<usize, u64> {
+    let mut sorted: Vec<usize> = offsets.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut columns = FxHashMap::default();
+    let (mut at, mut column) = (0usize, 1u64);
+    for o in sorted {
+        column += text[at..o].chars().count() as u64;
+        at = o;
+        columns.insert(o, column);
+    }
+    columns
 }
 
 /// Path helpers: `key("messages")`, `idx(3)`.

@@ -5,7 +5,7 @@
 use super::chat::{self, Conversation, check_top_level_keys};
 use super::{LineCheck, idx, key};
 use crate::locate::Target;
-use crate::record::{Json, canonical_hash};
+use crate::record::{Json, KeyCopies, canonical_hash};
 use crate::registry::Rule;
 
 const TOP_LEVEL_KEYS: &[&str] = &["input", "preferred_output", "non_preferred_output"];
@@ -26,8 +26,9 @@ pub fn check(rec: &Json, c: &mut LineCheck) {
             "add \"input\": {\"messages\": [{\"role\": \"user\", \"content\": …}]}".to_string(),
         ),
         Some(input @ Json::Object(members)) => {
+            let copies = KeyCopies::of(members);
             for (i, (k, _)) in members.iter().enumerate() {
-                if INPUT_KEYS.contains(&k.as_ref()) || members[..i].iter().any(|(k0, _)| k0 == k) {
+                if INPUT_KEYS.contains(&k.as_ref()) || copies.has_earlier(members, i) {
                     continue;
                 }
                 c.at(
@@ -169,9 +170,10 @@ fn check_output<'r, 'a>(rec: &'r Json<'a>, name: &str, c: &mut LineCheck) -> Opt
         );
         return None;
     }
+    let copies = KeyCopies::of(fields);
     for (i, (k, _)) in fields.iter().enumerate() {
         let allowed = ["role", "content", "tool_calls", "refusal"];
-        if allowed.contains(&k.as_ref()) || fields[..i].iter().any(|(k0, _)| k0 == k) {
+        if allowed.contains(&k.as_ref()) || copies.has_earlier(fields, i) {
             continue;
         }
         let mut at_k = at.clone();

@@ -3,16 +3,17 @@
 
 use super::{LineCheck, key};
 use crate::locate::Target;
-use crate::record::Json;
+use crate::record::{Json, KeyCopies};
 use crate::registry::Rule;
 
 pub fn check(rec: &Json, c: &mut LineCheck) {
     let Some(fields) = rec.as_object() else {
         return;
     };
+    let copies = KeyCopies::of(fields);
     for (i, (k, v)) in fields.iter().enumerate() {
         // A repeated key is one finding, about the value that wins.
-        if fields[i + 1..].iter().any(|(k1, _)| k1 == k) {
+        if !copies.is_last(fields, i) {
             continue;
         }
         match k.as_ref() {

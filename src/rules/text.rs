@@ -2,15 +2,16 @@
 
 use super::{LineCheck, key};
 use crate::locate::Target;
-use crate::record::Json;
+use crate::record::{Json, KeyCopies};
 use crate::registry::Rule;
 
 pub fn check(rec: &Json, c: &mut LineCheck) {
     let Some(fields) = rec.as_object() else {
         return;
     };
+    let copies = KeyCopies::of(fields);
     for (i, (k, _)) in fields.iter().enumerate() {
-        if k == "text" || fields[..i].iter().any(|(k0, _)| k0 == k) {
+        if k == "text" || copies.has_earlier(fields, i) {
             continue;
         }
         c.at(
