@@ -149,6 +149,33 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// The "this change" table every tabular format shows: (label, value).
+    pub fn rows(&self) -> Vec<(&'static str, String)> {
+        use crate::stats::thousands;
+        let mut rows = vec![
+            (
+                "Examples",
+                format!(
+                    "+{} added, −{} removed, {} unchanged",
+                    thousands(self.examples_added),
+                    thousands(self.examples_removed),
+                    thousands(self.examples_unchanged)
+                ),
+            ),
+            (
+                "Findings",
+                format!(
+                    "{} new, {} fixed",
+                    thousands(self.new_findings),
+                    thousands(self.fixed_findings)
+                ),
+            ),
+        ];
+        rows.extend(self.format_tokens_delta().map(|d| ("Tokens", d)));
+        rows.extend(self.format_usd_delta().map(|d| ("Training cost", d)));
+        rows
+    }
+
     pub fn training_usd_delta(&self) -> Option<f64> {
         self.training_delta.map(|d| d as f64 / 1e12)
     }

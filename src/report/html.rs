@@ -126,31 +126,8 @@ fn change(b: &crate::baseline::Summary, o: &mut String) {
         "<h2>This change</h2>\n<p class=\"sub\">compared with {}; only new findings are listed below</p>\n<table>",
         p(&b.against())
     );
-    let mut row = |k: &str, v: String| {
+    for (k, v) in b.rows() {
         let _ = writeln!(o, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
-    };
-    row(
-        "Examples",
-        format!(
-            "+{} added, −{} removed, {} unchanged",
-            thousands(b.examples_added),
-            thousands(b.examples_removed),
-            thousands(b.examples_unchanged)
-        ),
-    );
-    row(
-        "Findings",
-        format!(
-            "{} new, {} fixed",
-            thousands(b.new_findings),
-            thousands(b.fixed_findings)
-        ),
-    );
-    if let Some(d) = b.format_tokens_delta() {
-        row("Tokens", d);
-    }
-    if let Some(d) = b.format_usd_delta() {
-        row("Training cost", d);
     }
     o.push_str("</table>\n");
 }

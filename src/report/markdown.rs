@@ -83,31 +83,8 @@ pub fn render_with_limit(r: &Report, limit: usize) -> String {
 fn change_table(b: &crate::baseline::Summary, out: &mut String) {
     let _ = writeln!(out, "**This change** (vs {})\n", code(&b.against()));
     let _ = writeln!(out, "| | |\n|---|---:|");
-    let mut row = |k: &str, v: String| {
+    for (k, v) in b.rows() {
         let _ = writeln!(out, "| {k} | {v} |");
-    };
-    row(
-        "Examples",
-        format!(
-            "+{} added, −{} removed, {} unchanged",
-            thousands(b.examples_added),
-            thousands(b.examples_removed),
-            thousands(b.examples_unchanged)
-        ),
-    );
-    row(
-        "Findings",
-        format!(
-            "{} new, {} fixed",
-            thousands(b.new_findings),
-            thousands(b.fixed_findings)
-        ),
-    );
-    if let Some(t) = b.format_tokens_delta() {
-        row("Tokens", t);
-    }
-    if let Some(u) = b.format_usd_delta() {
-        row("Training cost", u);
     }
     out.push('\n');
 }
