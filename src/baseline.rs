@@ -124,6 +124,8 @@ pub struct Base {
     pub label: Label,
     known: Vec<u64>,
     records: Vec<u64>,
+    /// Canonical hashes of the baseline's validation records, sorted.
+    validation: Vec<u64>,
     /// Per HEAD input (training files, then the validation file).
     file_rules: Vec<Vec<Rule>>,
     findings: u64,
@@ -304,17 +306,20 @@ impl Base {
         }
         let mut known = Vec::new();
         let mut records = Vec::new();
+        let mut validation = Vec::new();
         for r in &mut results {
             known.extend(r.hashes.iter().map(|&(h, _)| h));
             known.append(&mut r.raw_keys);
-            if r.role == Role::Training {
-                records.extend(r.hashes.iter().map(|&(h, _)| h));
+            match r.role {
+                Role::Training => records.extend(r.hashes.iter().map(|&(h, _)| h)),
+                Role::Validation => validation.extend(r.hashes.iter().map(|&(h, _)| h)),
             }
             r.hashes = Vec::new();
         }
         known.sort_unstable();
         known.dedup();
         records.sort_unstable();
+        validation.sort_unstable();
         let counted = tokenizer
             .as_ref()
             .map(|t| (t.encoding().name(), t.engine().as_str()));
@@ -323,11 +328,18 @@ impl Base {
             label,
             known,
             records,
+            validation,
             file_rules,
             findings: report.errors + report.warnings,
             tokens: report.tokens.as_ref().map(|t| t.total),
             training: report.cost.as_ref().map(|c| c.training),
         })
+    }
+
+    /// Whether a validation record's overlap with training (FT072) is old: the
+    /// baseline's validation file had the record and its training data did too.
+    pub fn had_overlap(&self, hash: u64) -> bool {
+        self.validation.binary_search(&hash).is_ok() && self.records.binary_search(&hash).is_ok()
     }
 
     /// What HEAD input `i` is checked against.

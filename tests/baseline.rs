@@ -289,6 +289,17 @@ fn every_format_shows_the_change() {
         "{page}"
     );
     assert!(run("markdown").contains("| Findings | 1 new, 0 fixed |"));
+    let junit = run("junit");
+    assert!(
+        junit.contains(&format!(
+            "<property name=\"ftlint.baseline\" value=\"{line}\"/>"
+        )),
+        "{junit}"
+    );
+    // GitLab Code Quality is a bare list of issues, with no place for a summary: it
+    // carries the change's new findings only.
+    let gitlab: Value = serde_json::from_str(&run("gitlab")).unwrap();
+    assert_eq!(gitlab.as_array().unwrap().len(), 1);
 
     // In GitHub Actions the step summary leads with the change.
     let summary = dir.path("summary.md");
@@ -323,5 +334,43 @@ fn every_format_shows_the_change() {
         heading.next(),
         Some("**This change** (vs `base.jsonl`)"),
         "{md}"
+    );
+}
+
+/// A validation example that already leaked in the baseline is not reported again; one
+/// the change adds to the validation file is.
+#[test]
+fn validation_overlap_the_baseline_had_is_not_repeated() {
+    let dir = TempDir::new("baseline-overlap");
+    git(&dir.0, &["init", "-q"]);
+    let train: Vec<String> = (0..12).map(example).collect();
+    std::fs::write(dir.path("train.jsonl"), lines(&train)).unwrap();
+    // Example 0 is in both files already.
+    std::fs::write(dir.path("val.jsonl"), lines(&[example(0), example(100)])).unwrap();
+    git(&dir.0, &["add", "."]);
+    git(&dir.0, &["commit", "-qm", "base"]);
+    // The change adds example 5, which training holds too.
+    std::fs::write(
+        dir.path("val.jsonl"),
+        lines(&[example(0), example(100), example(5)]),
+    )
+    .unwrap();
+    let args = [
+        "train.jsonl",
+        "--validation-file",
+        "val.jsonl",
+        "--baseline-rev",
+        "HEAD",
+    ];
+    let (v, code) = json(&dir.0, &args);
+    assert_eq!(codes(&v), vec![(3, "FT072".to_string())], "{v}");
+    assert_eq!(v["baseline"]["new_findings"], 1);
+    assert_eq!(v["baseline"]["fixed_findings"], 0);
+    assert_eq!(code, 0, "FT072 is a warning");
+    // Without the baseline, both leaks are reported.
+    let (v, _) = json(&dir.0, &["train.jsonl", "--validation-file", "val.jsonl"]);
+    assert_eq!(
+        codes(&v),
+        vec![(1, "FT072".to_string()), (3, "FT072".to_string())]
     );
 }

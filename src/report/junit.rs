@@ -46,6 +46,15 @@ pub fn render(r: &Report) -> String {
             attr(&path),
             ds.len().max(1)
         );
+        // With --baseline, the suite says what the change did (its cases are only the
+        // change's new findings).
+        if let Some(b) = &r.baseline {
+            let _ = writeln!(
+                out,
+                "    <properties>\n      <property name=\"ftlint.baseline\" value=\"{}\"/>\n    </properties>",
+                attr(&b.one_line())
+            );
+        }
         if ds.is_empty() {
             let _ = writeln!(
                 out,
