@@ -323,17 +323,7 @@ fn long_line(head: &[u8], len: u64, line_no: u64, ctx: &ChunkCtx, out: &mut Chun
         &mut out.findings,
         room,
     );
-    c.span(
-        crate::registry::Rule::LineTooLong,
-        0,
-        text.len().min(1),
-        format!(
-            "line is {} bytes, over the limit of {} (--max-line-bytes): skipped, not checked",
-            crate::stats::thousands(len),
-            crate::stats::thousands(ctx.settings.max_line_bytes as u64)
-        ),
-        "a record this long is almost always a bug (a pasted file, a missing newline); split or fix it, or raise --max-line-bytes if it is meant".to_string(),
-    );
+    line::check_line_length(&mut c, len);
 }
 
 /// Everything found in one file.

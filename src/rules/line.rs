@@ -83,6 +83,26 @@ pub fn parse<'a>(
     Some((rec, duplicate_keys))
 }
 
+/// FT015: the line (of `len` bytes; `c.text` holds only its head) is over
+/// `--max-line-bytes`, so it was skipped unread.
+pub fn check_line_length(c: &mut LineCheck, len: u64) {
+    let max = c.settings.max_line_bytes as u64;
+    if len <= max {
+        return;
+    }
+    c.span(
+        Rule::LineTooLong,
+        0,
+        c.text.len().min(1),
+        format!(
+            "line is {} bytes, over the limit of {} (--max-line-bytes): skipped, not checked",
+            crate::stats::thousands(len),
+            crate::stats::thousands(max)
+        ),
+        "a record this long is almost always a bug (a pasted file, a missing newline); split or fix it, or raise --max-line-bytes if it is meant".to_string(),
+    );
+}
+
 /// FT073: the example is longer than the model's limit.
 pub fn check_token_limit(c: &mut LineCheck, tokens: u64, main_key: &str) {
     let model = &c.settings.model;
