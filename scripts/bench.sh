@@ -79,22 +79,20 @@ if [ "${MEMORY:-0}" = 1 ]; then
   small="$DATA/mix-100MB-seed42.jsonl"; big="$DATA/mix-1GB-seed42.jsonl"
   [ -s "$small" ] || python3 "$SHARED/bench/gen_dataset.py" --size 100MB --seed 42 --invalid-rate 0.01 --out "$small"
   [ -s "$big" ] || python3 "$SHARED/bench/gen_dataset.py" --size 1GB --seed 42 --invalid-rate 0.01 --out "$big"
-  for f in "$small" "$big"; do
-    for mode in "" "--lint-only"; do
-      /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$bin" check "$f" --format json $mode > /dev/null 2>&1 || true
-      read -r t m < <(tail -n 1 "$DATA/time.txt")
-      printf 'memory %-32s %-12s %6.2f s %8.1f MB RSS\n' "$(basename "$f")" "${mode:-full}" "$t" "$(awk "BEGIN{print $m/1024}")"
+  # Peak RSS of a full check and of --lint-only on each file given.
+  measure() {
+    for f in "$@"; do
+      for mode in "" "--lint-only"; do
+        /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$bin" check "$f" --format json $mode > /dev/null 2>&1 || true
+        read -r t m < <(tail -n 1 "$DATA/time.txt")
+        printf 'memory %-32s %-12s %6.2f s %8.1f MB RSS\n' "$(basename "$f")" "${mode:-full}" "$t" "$(awk "BEGIN{print $m/1024}")"
+      done
     done
-  done
+  }
+  measure "$small" "$big"
   # Duplicate-heavy: ten copies of the 100 MB file, so 9 in 10 records are FT071
   # findings; they are counted, and only --max-diagnostics of them are ever built.
   copies="$DATA/mix-100MB-x10.jsonl"
   [ -s "$copies" ] || for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$small"; done > "$copies"
-  for f in "$small" "$copies"; do
-    for mode in "" "--lint-only"; do
-      /usr/bin/time -f "%e %M" -o "$DATA/time.txt" "$bin" check "$f" --format json $mode > /dev/null 2>&1 || true
-      read -r t m < <(tail -n 1 "$DATA/time.txt")
-      printf 'memory %-32s %-12s %6.2f s %8.1f MB RSS\n' "$(basename "$f")" "${mode:-full}" "$t" "$(awk "BEGIN{print $m/1024}")"
-    done
-  done
+  measure "$copies"
 fi

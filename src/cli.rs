@@ -111,7 +111,8 @@ pub struct SplitArgs {
 /// `split` (whose `-o` names a data file, not a report).
 #[derive(Args, Debug)]
 pub struct JobArgs {
-    /// Model whose rules apply (and whose prices `split` shows). [default: gpt-3.5-turbo]
+    /// Model whose rules apply (and whose prices `split` shows). [default: the provider's
+    /// default, gpt-4o-mini at openai]
     #[arg(long, short = 'm')]
     pub model: Option<String>,
     /// Add or override models from this TOML file.
