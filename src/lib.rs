@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod cost;
 pub mod diagnostic;
+pub mod hf;
 pub mod input;
 pub mod locate;
 pub mod models;
