@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod display;
 pub mod fix;
 pub mod formats;
+pub mod hf;
 pub mod image;
 pub mod input;
 pub mod locate;
