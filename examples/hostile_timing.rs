@@ -19,7 +19,7 @@ use ftlint::check::{Role, check_source};
 use ftlint::input::Source;
 use ftlint::models::Encoding;
 use ftlint::settings::Settings;
-use ftlint::tokens::{Engine, Tokenizer};
+use ftlint::tokens::{Counter, Engine, Tokenizer};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -109,7 +109,10 @@ fn main() {
         let record = format!(
             r#"{{"messages":[{{"role":"user","content":"hi"}},{{"role":"assistant","content":"{text}"}}]}}"#
         );
-        let tok = Tokenizer::new(Engine::Bpe, settings.model.encoding().unwrap());
+        let tok = Counter::OpenAi(Tokenizer::new(
+            Engine::Bpe,
+            settings.model.encoding().unwrap(),
+        ));
         let start = Instant::now();
         let res = check_source(
             Arc::from("hostile"),

@@ -245,13 +245,7 @@ impl Base {
         let mut settings = settings.clone();
         settings.max_diagnostics = 1;
         let settings = &settings;
-        let tokenizer = match (settings.lint_only, settings.model.encoding()) {
-            (false, Some(encoding)) => Some(
-                tokens::Tokenizer::new(settings.engine, encoding)
-                    .with_image_cost(settings.model.image_cost),
-            ),
-            _ => None,
-        };
+        let tokenizer = tokens::Counter::for_settings(settings);
         let heads: Vec<(&OsStr, Role)> = files
             .iter()
             .map(|f| (f.as_os_str(), Role::Training))
@@ -320,9 +314,7 @@ impl Base {
         known.dedup();
         records.sort_unstable();
         validation.sort_unstable();
-        let counted = tokenizer
-            .as_ref()
-            .map(|t| (t.encoding().name(), t.engine().as_str()));
+        let counted = tokenizer.as_ref().map(tokens::Counter::names);
         let report = crate::report::Report::build(results, Vec::new(), settings, counted, None);
         Ok(Base {
             label,

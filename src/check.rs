@@ -14,7 +14,7 @@ use crate::rules::file::{FileFacts, FileFormat};
 use crate::rules::line::BOM;
 use crate::rules::{Findings, LineCheck, dataset, file, line, secrets};
 use crate::settings::Settings;
-use crate::tokens::{ExampleTokens, Tokenizer};
+use crate::tokens::{Counter, ExampleTokens};
 use rayon::prelude::*;
 use std::sync::Arc;
 
@@ -83,7 +83,7 @@ pub enum LineVerdict {
 
 struct ChunkCtx<'a> {
     settings: &'a Settings,
-    tokenizer: Option<&'a Tokenizer>,
+    tokenizer: Option<&'a Counter>,
     path: &'a Arc<str>,
     format: Option<FileFormat>,
     /// This chunk starts at byte 0 of the file (a BOM is possible).
@@ -282,8 +282,8 @@ fn check_line(
     if c.has_error {
         return hidden;
     }
-    out.valid += 1;
     let Some(tok) = ctx.tokenizer else {
+        out.valid += 1;
         return hidden;
     };
     // The counters walk an object's members; with a key given twice they would count
@@ -295,8 +295,18 @@ fn check_line(
     } else {
         &rec
     };
-    let tokens = format.get().count(tok, rec);
+    let tokens = match format.get().count(tok, rec) {
+        Ok(t) => t,
+        Err(why) => {
+            line::check_chat_template(&mut c, &why, format.get().main_key());
+            // Valid still when the rule is a warning or off: counted as nothing.
+            out.valid += u64::from(!c.has_error);
+            return hidden;
+        }
+    };
     line::check_token_limit(&mut c, tokens.total, format.get().main_key());
+    // FT073 raised to an error makes the record invalid too (what `fix` rejects).
+    out.valid += u64::from(!c.has_error);
     out.figures.push(ExampleFigures::new(
         line_no,
         format.get().messages(rec),
@@ -362,7 +372,7 @@ pub fn check_source(
     path: Arc<str>,
     source: Source,
     settings: &Settings,
-    tokenizer: Option<&Tokenizer>,
+    tokenizer: Option<&Counter>,
     role: Role,
 ) -> Result<FileResult, String> {
     check_source_with(
@@ -383,7 +393,7 @@ pub fn check_source_verdicts(
     path: Arc<str>,
     source: Source,
     settings: &Settings,
-    tokenizer: Option<&Tokenizer>,
+    tokenizer: Option<&Counter>,
 ) -> Result<FileResult, String> {
     check_source_with(
         path,
@@ -406,7 +416,7 @@ pub fn check_source_with(
     path: Arc<str>,
     source: Source,
     settings: &Settings,
-    tokenizer: Option<&Tokenizer>,
+    tokenizer: Option<&Counter>,
     role: Role,
     progress: &(dyn Fn(u64, u64) + Sync),
     baseline: Option<&crate::baseline::FileBase<'_>>,

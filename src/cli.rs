@@ -118,6 +118,9 @@ pub struct JobArgs {
     /// Add or override models from this TOML file.
     #[arg(long, value_name = "FILE")]
     pub models: Option<PathBuf>,
+    /// Count with this Hugging Face tokenizer folder (see `ftlint check --help`).
+    #[arg(long, value_name = "DIR")]
+    pub tokenizer_path: Option<PathBuf>,
     /// Provider whose rules apply. [default: openai]
     #[arg(long, value_name = "ID")]
     pub provider: Option<String>,
@@ -158,6 +161,7 @@ impl JobArgs {
             .opts;
         o.model = self.model.clone();
         o.models = self.models.clone();
+        o.tokenizer_path = self.tokenizer_path.clone();
         o.provider = self.provider.clone();
         o.method = self.method;
         o.select = self.select.clone();
@@ -281,9 +285,18 @@ pub struct SettingsArgs {
     #[arg(long)]
     pub no_mmap: bool,
 
-    /// Token-counting engine; both count identically (proven by the test suite). [default: bpe]
+    /// Token-counting engine for OpenAI models; both count identically (proven by the
+    /// test suite). [default: bpe]
     #[arg(long, value_enum)]
     pub tokenizer: Option<Engine>,
+
+    /// Count with this Hugging Face tokenizer folder (tokenizer.json and
+    /// tokenizer_config.json with its chat template), as `transformers`'
+    /// apply_chat_template does. Works for any model; one outside the catalog is counted
+    /// exactly but not priced. [default: the model's snapshot in the local Hugging Face
+    /// cache, for open-weight models]
+    #[arg(long, value_name = "DIR")]
+    pub tokenizer_path: Option<PathBuf>,
 
     /// Epochs to price, 1 to the provider's maximum (50 at OpenAI). [default: the
     /// provider's rule from each training file's number of examples]

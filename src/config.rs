@@ -21,6 +21,7 @@
 //! deny-warnings = true
 //! lint-only = false
 //! tokenizer = "bpe"
+//! tokenizer-path = "tokenizers/qwen3"  # a Hugging Face tokenizer folder, relative to this file
 //! format = "github"
 //!
 //! [severity]                           # "error", "warning" or "off"
@@ -34,10 +35,11 @@
 
 use crate::cli::{OutputFormat, SettingsArgs};
 use crate::diagnostic::Severity;
-use crate::models::{Catalog, Method};
+use crate::hf::HfTokenizer;
+use crate::models::{Catalog, Method, Model, TokenizerSpec};
 use crate::providers::Provider;
 use crate::rules::Rule;
-use crate::settings::Settings;
+use crate::settings::{OpenWeight, Settings};
 use crate::tokens::Engine;
 use clap::ValueEnum;
 use serde::Deserialize;
@@ -85,6 +87,8 @@ pub struct Config {
     pub deny_warnings: Option<bool>,
     pub lint_only: Option<bool>,
     pub tokenizer: Option<String>,
+    /// A Hugging Face tokenizer folder (relative to the config file).
+    pub tokenizer_path: Option<PathBuf>,
     pub format: Option<String>,
     /// A provider id (`openai`, `azure`, `together`, `fireworks`, `mistral`).
     pub provider: Option<String>,
@@ -436,15 +440,26 @@ pub fn resolve(
         Some(d) => crate::models::parse_date(d).map_err(|e| format!("--as-of: {e}"))?,
         None => crate::models::today_utc(),
     };
-    let model = match (&args.model, &config_model) {
-        (Some(name), _) => catalog.resolve(name)?,
+    let tokenizer_dir = match (&args.tokenizer_path, &config.tokenizer_path) {
+        (Some(p), _) => Some(p.clone()),
+        (None, Some(rel)) => Some(config_dir.join(rel)),
+        (None, None) => None,
+    };
+    // With a tokenizer folder any model can be counted: one the catalog lacks (or none
+    // named) is that folder's model, with exact tokens and no prices.
+    let unpriced = |name: &str, dir: &Path| Model::unpriced(name, dir, model_max_length(dir));
+    let model = match (&args.model, &config_model, &tokenizer_dir) {
+        (Some(name), _, Some(dir)) if catalog.resolve(name).is_err() => unpriced(name, dir),
+        (Some(name), _, _) => catalog.resolve(name)?.clone(),
+        (None, Some(name), Some(dir)) if catalog.resolve(name).is_err() => unpriced(name, dir),
         // Name the file: the user did not type this model on the command line.
-        (None, Some(name)) => catalog
+        (None, Some(name), _) => catalog
             .resolve(name)
-            .map_err(|e| format!("{origin}`model`: {e}"))?,
-        (None, None) => provider.default_model_in(&catalog, Some(&as_of))?,
-    }
-    .clone();
+            .map_err(|e| format!("{origin}`model`: {e}"))?
+            .clone(),
+        (None, None, Some(dir)) => unpriced(&folder_name(dir), dir),
+        (None, None, None) => provider.default_model_in(&catalog, Some(&as_of))?.clone(),
+    };
 
     let method =
         match (args.method, &config.method) {
@@ -495,6 +510,11 @@ pub fn resolve(
     }
     settings.as_of = Some(as_of);
     settings.exit_zero = args.exit_zero;
+    // Loaded once here, so a broken folder is exit 2 before any input is read; not at
+    // all when linting only.
+    if !settings.lint_only {
+        settings.open_weight = open_weight(tokenizer_dir.as_deref(), &settings.model)?;
+    }
     settings.requests = args
         .requests
         .or(config.requests)
@@ -549,6 +569,52 @@ pub fn resolve(
         unused_configs: unused,
         model_sources,
     })
+}
+
+/// The tokenizer a run counts with when it is not an OpenAI encoding: the folder given,
+/// else the model's snapshot in the local Hugging Face cache (Missing when absent).
+fn open_weight(dir: Option<&Path>, model: &Model) -> Result<Option<OpenWeight>, String> {
+    let load = |dir: &Path, label: String| {
+        let tokenizer = HfTokenizer::load(dir).map_err(|e| e.to_string())?;
+        Ok(Some(OpenWeight::Loaded {
+            tokenizer: std::sync::Arc::new(tokenizer),
+            label,
+            dir: dir.to_path_buf(),
+        }))
+    };
+    match (dir, &model.tokenizer) {
+        (Some(dir), _) => load(dir, dir.display().to_string()),
+        (None, TokenizerSpec::HuggingFace(repo)) => match crate::hf::find_in_hf_cache(repo) {
+            Ok(snapshot) => load(&snapshot, format!("hf:{repo}")),
+            Err(why) => Ok(Some(OpenWeight::Missing {
+                repo: repo.clone(),
+                why,
+            })),
+        },
+        (None, _) => Ok(None),
+    }
+}
+
+/// `model_max_length` of a tokenizer folder's config, when it is a real context length
+/// (`transformers` writes 1e30 for "no limit").
+fn model_max_length(dir: &Path) -> Option<u64> {
+    let text = std::fs::read(dir.join("tokenizer_config.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    v.get("model_max_length")?
+        .as_u64()
+        .filter(|&n| n > 0 && n <= 1 << 24)
+}
+
+/// A folder's own name (`qwen3` for `../tokenizers/qwen3/`), for a model named by it.
+fn folder_name(dir: &Path) -> String {
+    let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    abs.components()
+        .rev()
+        .find_map(|c| match c {
+            std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| dir.display().to_string())
 }
 
 fn toml_str(s: &str) -> String {
@@ -618,6 +684,26 @@ pub fn render(r: &Resolved) -> String {
     let _ = writeln!(out, "deny-warnings = {}", s.deny_warnings);
     let _ = writeln!(out, "lint-only = {}", s.lint_only);
     let _ = writeln!(out, "tokenizer = {}", toml_str(s.engine.as_str()));
+    match &s.open_weight {
+        Some(OpenWeight::Loaded { dir, label, .. }) => {
+            let dir = toml_str(&dir.display().to_string());
+            if label.starts_with("hf:") {
+                let _ = writeln!(
+                    out,
+                    "# tokenizer-path = {dir}  # {label}, found in the Hugging Face cache"
+                );
+            } else {
+                let _ = writeln!(out, "tokenizer-path = {dir}");
+            }
+        }
+        Some(OpenWeight::Missing { repo, .. }) => {
+            let _ = writeln!(
+                out,
+                "# tokenizer-path: hf:{repo} is not in the Hugging Face cache; tokens are not counted"
+            );
+        }
+        None => {}
+    }
     let _ = writeln!(out, "\n[severity]");
     for rule in Rule::ALL {
         let sev = s.severity(*rule).map_or("off", |x| x.as_str());

@@ -471,15 +471,20 @@ fn starts_with_bom(p: &Path) -> bool {
         .is_ok_and(|()| b == *crate::rules::line::BOM)
 }
 
-/// A tokenizer only when a rule that needs counts can make an error (FT073 raised to
-/// error); otherwise the verdicts are the same without counting, and much faster.
-pub fn tokenizer_if_needed(settings: &Settings) -> Option<crate::tokens::Tokenizer> {
-    if settings.severity(Rule::OverTokenLimit) != Some(crate::registry::Severity::Error) {
+/// A tokenizer only when counting can make an error: FT073 raised to error, or an
+/// open-weight model's chat template that may refuse a record (FT068); otherwise the
+/// verdicts are the same without counting, and much faster.
+pub fn tokenizer_if_needed(settings: &Settings) -> Option<crate::tokens::Counter> {
+    let error = |r: Rule| settings.severity(r) == Some(crate::registry::Severity::Error);
+    let template = matches!(
+        settings.open_weight,
+        Some(crate::settings::OpenWeight::Loaded { .. })
+    );
+    let needed = error(Rule::OverTokenLimit) || (template && error(Rule::ChatTemplateError));
+    if !needed {
         return None;
     }
-    settings.model.encoding().map(|e| {
-        crate::tokens::Tokenizer::new(settings.engine, e).with_image_cost(settings.model.image_cost)
-    })
+    crate::tokens::Counter::for_settings(settings)
 }
 
 /// Lines (sorted) of valid records whose canonical form appeared on an earlier valid

@@ -73,6 +73,18 @@ pub fn run_with_progress(
     run_against(files, validation, settings, no_mmap, progress, None)
 }
 
+/// Why a run that counts has no tokenizer: an open-weight model whose tokenizer is not
+/// in the local Hugging Face cache. Says how to fetch it.
+pub fn uncounted_reason(settings: &Settings) -> Option<String> {
+    match (&settings.open_weight, settings.lint_only) {
+        (Some(settings::OpenWeight::Missing { repo, why }), false) => Some(format!(
+            "{} counts with its own tokenizer and chat template (Hugging Face `{repo}`): {why}; or pass --tokenizer-path DIR; linting is complete",
+            settings.model.id
+        )),
+        _ => None,
+    }
+}
+
 /// `run_with_progress` against a baseline (`--baseline`, `--baseline-rev`): only what
 /// the change introduces is reported, and the report says what it changed.
 pub fn run_against(
@@ -83,13 +95,7 @@ pub fn run_against(
     progress: &(dyn Fn(Progress<'_>) + Sync),
     baseline: Option<&baseline::Base>,
 ) -> Report {
-    let tokenizer = match (settings.lint_only, settings.model.encoding()) {
-        (false, Some(encoding)) => Some(
-            tokens::Tokenizer::new(settings.engine, encoding)
-                .with_image_cost(settings.model.image_cost),
-        ),
-        _ => None,
-    };
+    let tokenizer = tokens::Counter::for_settings(settings);
     let mut results = Vec::new();
     let mut errors = Vec::new();
     let jobs = files
@@ -136,16 +142,8 @@ pub fn run_against(
         }
         progress(Progress::Done(spec));
     }
-    let counted = tokenizer
-        .as_ref()
-        .map(|t| (t.encoding().name(), t.engine().as_str()));
-    let uncounted = match (&settings.model.tokenizer, settings.lint_only) {
-        (models::TokenizerSpec::HuggingFace(repo), false) => Some(format!(
-            "{} counts with its own tokenizer and chat template (Hugging Face `{repo}`), which this build of ftlint cannot load yet; linting is complete",
-            settings.model.id
-        )),
-        _ => None,
-    };
+    let counted = tokenizer.as_ref().map(tokens::Counter::names);
+    let uncounted = uncounted_reason(settings);
     // FT072 is judged across files, in `Report::build`: an overlap the baseline already
     // had is old, so that validation record is left out of the comparison.
     if let Some(b) = baseline {

@@ -113,7 +113,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             };
             write_stdout(&match format {
                 ListFormat::Json => json_text(&ftlint::providers::catalog_json(&provider, &date)),
-                ListFormat::Human => ftlint::providers::render_catalog(&provider, &|_| None, &date),
+                ListFormat::Human => ftlint::providers::render_catalog(
+                    &provider,
+                    &ftlint::providers::tokenizer_found,
+                    &date,
+                ),
             })?;
             Ok(0)
         }

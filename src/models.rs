@@ -69,6 +69,8 @@ pub enum TokenizerSpec {
     Tiktoken(Encoding),
     /// An open-weight model: its Hugging Face tokenizer and chat template (repo id).
     HuggingFace(String),
+    /// A model outside the catalog: the tokenizer folder given with `--tokenizer-path`.
+    Folder(std::path::PathBuf),
 }
 
 impl TokenizerSpec {
@@ -84,6 +86,7 @@ impl TokenizerSpec {
         match self {
             TokenizerSpec::Tiktoken(e) => e.name().to_string(),
             TokenizerSpec::HuggingFace(r) => format!("hf:{r}"),
+            TokenizerSpec::Folder(d) => d.display().to_string(),
         }
     }
 }
@@ -234,6 +237,9 @@ pub struct Model {
     pub source: String,
     /// The prices were read on the provider's own page; otherwise they are estimates.
     pub confirmed: bool,
+    /// False for a model known only by its tokenizer folder (`--tokenizer-path` with a
+    /// model the catalog lacks): tokens are exact, no cost is shown.
+    pub priced: bool,
     pub lifecycle: Lifecycle,
 }
 
@@ -242,7 +248,7 @@ impl Model {
     pub fn encoding(&self) -> Option<Encoding> {
         match self.tokenizer {
             TokenizerSpec::Tiktoken(e) => Some(e),
-            TokenizerSpec::HuggingFace(_) => None,
+            TokenizerSpec::HuggingFace(_) | TokenizerSpec::Folder(_) => None,
         }
     }
 
@@ -256,6 +262,35 @@ impl Model {
 
     pub fn offers(&self, method: Method) -> bool {
         self.methods.contains(&method)
+    }
+
+    /// A model the catalog does not know, counted with the tokenizer folder `dir`
+    /// (`--tokenizer-path`): no prices, no lifecycle; the limit is the tokenizer's
+    /// `model_max_length` when it gives one (None: no limit is checked).
+    pub fn unpriced(id: &str, dir: &std::path::Path, token_limit: Option<u64>) -> Model {
+        Model {
+            id: id.to_string(),
+            aliases: Vec::new(),
+            tokenizer: TokenizerSpec::Folder(dir.to_path_buf()),
+            token_limit: token_limit.unwrap_or(u64::MAX),
+            methods: vec![Method::Sft, Method::Dpo],
+            formats: None,
+            vision: false,
+            image_cost: None,
+            training: Price(0),
+            training_full: None,
+            training_dpo: None,
+            fine_tuned_input: None,
+            fine_tuned_output: None,
+            base_input: None,
+            base_output: None,
+            hosting_per_hour: None,
+            prices_as_of: "unknown".into(),
+            source: format!("tokenizer folder {}", dir.display()),
+            confirmed: false,
+            priced: false,
+            lifecycle: Lifecycle::default(),
+        }
     }
 }
 
@@ -364,6 +399,7 @@ impl RawModel {
             prices_as_of: self.prices_as_of.unwrap_or_else(|| "unknown".into()),
             source: self.source.unwrap_or_else(|| origin.to_string()),
             confirmed: self.confirmed,
+            priced: true,
             lifecycle: Lifecycle {
                 training_opens: self.training_opens,
                 training_closes: self.training_closes,

@@ -471,6 +471,17 @@ fn serving_cell(m: &Model, date: &str) -> String {
     }
 }
 
+/// Whether an open-weight model's tokenizer is in the local Hugging Face cache (None:
+/// an OpenAI encoding, always available).
+pub fn tokenizer_found(m: &Model) -> Option<bool> {
+    match &m.tokenizer {
+        crate::models::TokenizerSpec::HuggingFace(repo) => {
+            Some(crate::hf::find_in_hf_cache(repo).is_ok())
+        }
+        _ => None,
+    }
+}
+
 /// The `ftlint models` listing for one provider on `date`: prices with their dates and
 /// status, when each model can be trained and served, then every source.
 pub fn render_catalog(
@@ -545,6 +556,13 @@ pub fn render_catalog(
     );
     if models.iter().any(|m| !m.confirmed) {
         out.push_str("~ an estimate: the source below says what it rests on.\n");
+    }
+    if models.iter().any(|m| found_locally(m) == Some(false)) {
+        let cache = crate::hf::hub_cache_dir()
+            .map_or_else(|| "none: HOME is unset".into(), |d| d.display().to_string());
+        out.push_str(&format!(
+            "(not found): the model's tokenizer is not in the local Hugging Face cache ({cache}); `huggingface-cli download ORG/NAME tokenizer.json tokenizer_config.json` fetches it, or count with --tokenizer-path DIR.\n"
+        ));
     }
     if let Some(h) = p.catalog.models().iter().find_map(|m| m.hosting_per_hour) {
         out.push_str(&format!(
@@ -652,6 +670,7 @@ pub fn catalog_json(p: &Provider, date: &str) -> serde_json::Value {
                 "id": m.id,
                 "aliases": m.aliases,
                 "tokenizer": m.tokenizer.name(),
+                "tokenizer_found": tokenizer_found(m),
                 "token_limit": m.token_limit,
                 "methods": m.methods.iter().map(|x| x.as_str()).collect::<Vec<_>>(),
                 "vision": m.vision,

@@ -83,6 +83,7 @@ pub enum Rule {
     MethodMismatch,
     UnsupportedByModel,
     InvalidTextRecord,
+    ChatTemplateError,
     // Dataset.
     TooFewExamples,
     DuplicateExample,
@@ -152,6 +153,7 @@ impl Rule {
         Rule::MethodMismatch,
         Rule::UnsupportedByModel,
         Rule::InvalidTextRecord,
+        Rule::ChatTemplateError,
         Rule::TooFewExamples,
         Rule::DuplicateExample,
         Rule::ValidationOverlap,
@@ -1403,6 +1405,30 @@ Together trains on `text` as it is; any other key or a non-string value is rejec
 ## Use instead
 ```json
 {"text":"Once upon a time there was a tokenizer."}
+```
+"#,
+    },
+    RuleInfo {
+        code: "FT068",
+        name: "chat-template-error",
+        severity: E,
+        summary: "The model's own chat template refuses the record",
+        explanation: r#"## What it does
+When tokens are counted with an open-weight model's own tokenizer and chat template (`--tokenizer-path DIR`, or the model's tokenizer found in the local Hugging Face cache), every valid record is rendered through that template as `transformers`' `apply_chat_template` renders it. A record the template refuses is this error, with the template's own message: a `raise_exception(...)` in the template (e.g. Mistral 7B Instruct's "Conversation roles must alternate user/assistant/user/assistant/..."), or an operation that fails on the record's values (Qwen3's template applies string methods to `content`, so an assistant tool-call message with `"content": null` fails there as it does in `transformers`). The record is not counted.
+
+## Why this matters
+The trainer renders every example with the same template (TRL, axolotl, Unsloth and the providers that train open-weight models): the job fails on this record, or the record is dropped, after the upload.
+
+## Example
+With `--tokenizer-path` a Qwen3 tokenizer folder:
+```json
+{"messages":[{"role":"user","content":"Weather in Paris?"},{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"call_1","content":"18C"},{"role":"assistant","content":"18°C in Paris."}]}
+```
+
+## Use instead
+Give the record the shape the template expects (here an empty string for `content`):
+```json
+{"messages":[{"role":"user","content":"Weather in Paris?"},{"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},{"role":"tool","tool_call_id":"call_1","content":"18C"},{"role":"assistant","content":"18°C in Paris."}]}
 ```
 "#,
     },

@@ -4,7 +4,34 @@ use crate::models::{Method, Model};
 use crate::providers::Provider;
 use crate::registry::{Rule, Severity};
 use crate::tokens::Engine;
+use std::path::PathBuf;
 use std::sync::Arc;
+
+/// An open-weight model's own tokenizer and chat template, for counting.
+#[derive(Clone)]
+pub enum OpenWeight {
+    /// Loaded from `dir`: the `--tokenizer-path` folder, or the model's snapshot in the
+    /// local Hugging Face cache. `label` is what reports name as the encoding.
+    Loaded {
+        tokenizer: Arc<crate::hf::HfTokenizer>,
+        label: String,
+        dir: PathBuf,
+    },
+    /// The model's repo is not in the local Hugging Face cache: linting goes on, and the
+    /// report says which command fetches it.
+    Missing { repo: String, why: String },
+}
+
+impl std::fmt::Debug for OpenWeight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenWeight::Loaded { label, dir, .. } => {
+                write!(f, "Loaded({label} from {})", dir.display())
+            }
+            OpenWeight::Missing { repo, .. } => write!(f, "Missing({repo})"),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -29,6 +56,9 @@ pub struct Settings {
     pub as_of: Option<String>,
     /// `--exit-zero`: findings never fail the run (ftlint's own failures still exit 2).
     pub exit_zero: bool,
+    /// Set when the model counts with a Hugging Face tokenizer (see `OpenWeight`); None
+    /// for OpenAI encodings and when linting only (the folder is not even read).
+    pub open_weight: Option<OpenWeight>,
     /// Effective severity per rule (`Rule as usize`); None = rule off.
     severities: Vec<Option<Severity>>,
 }
@@ -62,6 +92,7 @@ impl Settings {
             follow_symlinks: true,
             as_of: None,
             exit_zero: false,
+            open_weight: None,
         }
     }
 

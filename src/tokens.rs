@@ -6,9 +6,12 @@
 //! Content is always counted as ordinary text: special-token text such as
 //! `<|endoftext|>` is split like any other text, as the recipe does.
 
+use crate::hf::HfTokenizer;
 use crate::models::Encoding;
 use crate::pretok::Pattern;
 use crate::record::Json;
+use crate::settings::{OpenWeight, Settings};
+use std::sync::Arc;
 
 /// Per message: `<|start|>role<|message|>` framing, as the recipe counts it.
 pub const TOKENS_PER_MESSAGE: u64 = 3;
@@ -472,6 +475,85 @@ fn enum_item_text(item: &Json) -> String {
         Json::Float(f) => f.to_string(),
         Json::Bool(b) => b.to_string(),
         _ => String::new(),
+    }
+}
+
+/// What counts a run's tokens: an OpenAI encoding with the data-prep recipe's chat
+/// overhead, or an open-weight model's own tokenizer and chat template (`crate::hf`).
+pub enum Counter {
+    OpenAi(Tokenizer),
+    HuggingFace {
+        tokenizer: Arc<HfTokenizer>,
+        /// What reports name as the encoding: `hf:ORG/NAME`, or the folder given.
+        label: String,
+    },
+}
+
+impl Counter {
+    /// The counter a run uses: None when linting only, or when the model's tokenizer
+    /// is neither built in nor found (the report then says why; see `uncounted`).
+    pub fn for_settings(settings: &Settings) -> Option<Counter> {
+        if settings.lint_only {
+            return None;
+        }
+        match (&settings.open_weight, settings.model.encoding()) {
+            (
+                Some(OpenWeight::Loaded {
+                    tokenizer, label, ..
+                }),
+                _,
+            ) => Some(Counter::HuggingFace {
+                tokenizer: Arc::clone(tokenizer),
+                label: label.clone(),
+            }),
+            (Some(OpenWeight::Missing { .. }), _) | (None, None) => None,
+            (None, Some(encoding)) => Some(Counter::OpenAi(
+                Tokenizer::new(settings.engine, encoding)
+                    .with_image_cost(settings.model.image_cost),
+            )),
+        }
+    }
+
+    /// (encoding, engine) as reports name them.
+    pub fn names(&self) -> (String, &'static str) {
+        match self {
+            Counter::OpenAi(t) => (t.encoding().name().to_string(), t.engine().as_str()),
+            Counter::HuggingFace { label, .. } => (label.clone(), "tokenizers"),
+        }
+    }
+
+    pub fn is_open_weight(&self) -> bool {
+        matches!(self, Counter::HuggingFace { .. })
+    }
+
+    /// A chat record. Err: the model's chat template refused the record (its message).
+    pub fn count_chat(&self, record: &Json) -> Result<ExampleTokens, String> {
+        match self {
+            Counter::OpenAi(t) => Ok(count_chat(t, record)),
+            Counter::HuggingFace { tokenizer, .. } => tokenizer.count_chat(record),
+        }
+    }
+
+    pub fn count_preference(&self, record: &Json) -> Result<ExampleTokens, String> {
+        match self {
+            Counter::OpenAi(t) => Ok(count_preference(t, record)),
+            Counter::HuggingFace { tokenizer, .. } => tokenizer.count_preference(record),
+        }
+    }
+
+    pub fn count_prompt_completion(&self, record: &Json) -> Result<ExampleTokens, String> {
+        match self {
+            Counter::OpenAi(t) => Ok(count_prompt_completion(t, record)),
+            Counter::HuggingFace { tokenizer, .. } => tokenizer.count_prompt_completion(record),
+        }
+    }
+
+    /// Plain text, no template and no special tokens.
+    pub fn count_text(&self, text: &str) -> Result<u64, String> {
+        match self {
+            Counter::OpenAi(t) => Ok(t.count(text)),
+            Counter::HuggingFace { tokenizer, .. } => tokenizer.count_text(text),
+        }
     }
 }
 

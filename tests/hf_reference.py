@@ -11,6 +11,8 @@ every record, writes one JSON line {"case", "line", ...}:
                       is the assistant's and the conversation's tokens start with those.
   preference records: chosen, rejected = len() of input + each output; prompt = len() of the
                       input with add_generation_prompt=True, when both start with its tokens.
+  text records:       total = tokens of "text"; prompt/completion records: of both texts
+                      (no template, no special tokens added).
 A record the template (or transformers) rejects gives {"error": "..."}.
 
 `strftime_now` reads the clock; it is pinned to 26 Jul 2024, the day ftlint uses.
@@ -93,6 +95,11 @@ def main():
                 try:
                     if "input" in rec:
                         res = preference(tok, rec)
+                    elif "text" in rec:
+                        # A plain-text record: its tokens, no special tokens added.
+                        res = {"total": len(tok(rec["text"], add_special_tokens=False)["input_ids"])}
+                    elif "prompt" in rec:
+                        res = {"total": sum(len(tok(rec[k], add_special_tokens=False)["input_ids"]) for k in ("prompt", "completion"))}
                     else:
                         res = chat(tok, rec, has_generation)
                 except Exception as e:  # the template raised, or transformers rejected the record

@@ -823,4 +823,129 @@ fn counts_equal_transformers_on_real_tokenizers_and_templates() {
         grand.1,
         grand.0
     );
+    cli_counts_equal_transformers(&dir, &python, &qwen3);
+}
+
+/// The CLI end to end, both ways of finding a tokenizer (`--tokenizer-path`, and the
+/// model's snapshot in a Hugging Face cache laid out as `huggingface_hub` writes it):
+/// on bundled fixtures of every format, the token total of `ftlint check --format json`
+/// equals transformers' per-record counts summed, and every record transformers
+/// rejects is one FT068.
+fn cli_counts_equal_transformers(dir: &Path, python: &Path, qwen3: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A cache with the real layout: refs/main names the revision, the snapshot's files
+    // are links into blobs/.
+    let cache = dir.join("hf-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let repo = cache.join("models--Qwen--Qwen3-8B");
+    let snapshot = repo.join("snapshots/9c925d64d72725edaf899c6cb9c377fd0709d9c5");
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(repo.join("blobs")).unwrap();
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::write(
+        repo.join("refs/main"),
+        "9c925d64d72725edaf899c6cb9c377fd0709d9c5",
+    )
+    .unwrap();
+    for (i, f) in ["tokenizer.json", "tokenizer_config.json"]
+        .iter()
+        .enumerate()
+    {
+        let blob = repo.join(format!("blobs/{i}{i}{i}"));
+        std::fs::copy(qwen3.join(f), &blob).unwrap();
+        std::os::unix::fs::symlink(&blob, snapshot.join(f)).unwrap();
+    }
+    let script = root.join("tests/hf_reference.py");
+    for fixture in [
+        "japanese_refusals.jsonl",
+        "valid_weighted_multiturn.jsonl",
+        "rules/FT068_chat_template_error.jsonl",
+        "valid_preference.jsonl",
+        "valid_text_together.jsonl",
+        "legacy_prompt_completion_valid.jsonl",
+    ] {
+        let path = root.join("fixtures").join(fixture);
+        let out = dir.join(format!("cli-{}", fixture.replace('/', "-")));
+        run(
+            Command::new(python)
+                .arg(&script)
+                .arg(&path)
+                .arg(&out)
+                .arg(qwen3)
+                .env("HF_HUB_OFFLINE", "1")
+                .env("TRANSFORMERS_VERBOSITY", "error"),
+            "tests/hf_reference.py on a fixture",
+        );
+        let (mut want, mut rejected) = (0u64, Vec::new());
+        for l in std::fs::read_to_string(&out).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if v.get("error").is_some() {
+                rejected.push(get_u64(&v, "line").unwrap());
+            } else if let Some(t) = get_u64(&v, "total") {
+                want += t;
+            } else {
+                // A DPO pair: the input once, then each output.
+                let p = get_u64(&v, "prompt").expect("both outputs continue the input");
+                want += get_u64(&v, "chosen").unwrap() + get_u64(&v, "rejected").unwrap() - p;
+            }
+        }
+        for by_cache in [false, true] {
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_ftlint"));
+            cmd.arg("check")
+                .arg(&path)
+                .args(["--format", "json", "--max-diagnostics", "0"])
+                .env("FTLINT_AS_OF", "2026-11-29")
+                .env("HF_HUB_CACHE", &cache);
+            if !by_cache {
+                cmd.arg("--tokenizer-path").arg(qwen3);
+            }
+            // Together takes every format and its rules pass these fixtures; only
+            // Qwen3's template itself refuses a record (FT068).
+            cmd.args(["--provider", "together", "--model", "Qwen/Qwen3-8B"]);
+            let o = cmd.output().unwrap();
+            let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+                panic!(
+                    "{fixture}: not JSON ({e}): {}",
+                    String::from_utf8_lossy(&o.stderr)
+                )
+            });
+            let got = doc["tokens"]["total"].as_u64();
+            let ft068: Vec<u64> = doc["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["code"] == "FT068")
+                .map(|d| d["line"].as_u64().unwrap())
+                .collect();
+            let other_errors: Vec<&serde_json::Value> = doc["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["severity"] == "error" && d["code"] != "FT068")
+                .collect();
+            let how = if by_cache {
+                "HF cache"
+            } else {
+                "--tokenizer-path"
+            };
+            assert_eq!(
+                ft068, rejected,
+                "{fixture} ({how}): FT068 lines vs transformers' errors"
+            );
+            assert!(other_errors.is_empty(), "{fixture}: {other_errors:?}");
+            assert_eq!(
+                got,
+                Some(want),
+                "{fixture} ({how}): token total vs transformers"
+            );
+            let encoding = doc["tokens"]["encoding"].as_str().unwrap_or_default();
+            if by_cache {
+                assert_eq!(encoding, "hf:Qwen/Qwen3-8B", "{fixture}");
+            }
+            println!(
+                "{fixture} ({how}): {got:?} tokens, transformers {want}; {} rejected by the template",
+                rejected.len()
+            );
+        }
+    }
 }

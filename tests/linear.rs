@@ -9,7 +9,7 @@
 use ftlint::check::{Role, check_source};
 use ftlint::input::Source;
 use ftlint::settings::Settings;
-use ftlint::tokens::{Engine, Tokenizer};
+use ftlint::tokens::{Counter, Engine, Tokenizer};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ fn settings(max_diagnostics: usize) -> Settings {
 }
 
 /// Best of three runs of a full check (lint, hash, count) of `line`.
-fn time_check(line: &str, settings: &Settings, tok: &Tokenizer) -> (Duration, u64) {
+fn time_check(line: &str, settings: &Settings, tok: &Counter) -> (Duration, u64) {
     let mut best = Duration::MAX;
     let mut findings = 0;
     for _ in 0..3 {
@@ -43,7 +43,10 @@ fn time_check(line: &str, settings: &Settings, tok: &Tokenizer) -> (Duration, u6
 const FACTOR: usize = 4;
 
 fn assert_linear(name: &str, shape: impl Fn(usize) -> String, n: usize) {
-    let tok = Tokenizer::new(Engine::Bpe, ftlint::models::Encoding::O200kBase);
+    let tok = Counter::OpenAi(Tokenizer::new(
+        Engine::Bpe,
+        ftlint::models::Encoding::O200kBase,
+    ));
     let small = shape(n) + "\n";
     let large = shape(FACTOR * n) + "\n";
     for cap in [1, 0] {

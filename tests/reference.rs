@@ -5,7 +5,7 @@
 
 use ftlint::check::{Role, check_source};
 use ftlint::settings::Settings;
-use ftlint::tokens::{Engine, Tokenizer};
+use ftlint::tokens::{Counter, Engine, Tokenizer};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -161,7 +161,7 @@ fn generated_mixed_file_per_example_equals_the_recipe() {
             })
             .collect();
         let s = settings(model, Engine::Bpe);
-        let tok = Tokenizer::new(s.engine, s.model.encoding().unwrap());
+        let tok = Counter::OpenAi(Tokenizer::new(s.engine, s.model.encoding().unwrap()));
         let source = ftlint::input::open(&path.to_string_lossy(), false).unwrap();
         let res = check_source(Arc::from("mixed"), source, &s, Some(&tok), Role::Training).unwrap();
         let mut compared = 0;

@@ -28,6 +28,18 @@ const EXTRA_ARGS: &[(&str, &[&str])] = &[
     ("FT064", &["--model", "gpt-4.1-mini"]),
     ("FT065", &["--method", "dpo", "--model", "gpt-4.1-mini"]),
     ("FT067", &["--provider", "together"]),
+    // The model's own chat template: Qwen3's tokenizer folder from ../shared.
+    (
+        "FT068",
+        &[
+            "--provider",
+            "together",
+            "--model",
+            "Qwen/Qwen3-8B",
+            "--tokenizer-path",
+            "../shared/tokenizers/qwen3",
+        ],
+    ),
     // Azure trains gpt-4o-mini with SFT only; the fixture holds preference (DPO) records.
     ("FT066", &["--provider", "azure", "--model", "gpt-4o-mini"]),
     // A 4,096-token limit: gpt-3.5-turbo-0613, as of a day it could still be trained.

@@ -4,7 +4,7 @@ use super::RecordFormat;
 use crate::models::Method;
 use crate::record::Json;
 use crate::rules::{LineCheck, chat};
-use crate::tokens::{self, ExampleTokens, Tokenizer};
+use crate::tokens::{Counter, ExampleTokens};
 
 pub struct Chat;
 
@@ -21,8 +21,8 @@ impl RecordFormat for Chat {
     fn check(&self, record: &Json, c: &mut LineCheck) {
         chat::check(record, c);
     }
-    fn count(&self, tok: &Tokenizer, record: &Json) -> ExampleTokens {
-        tokens::count_chat(tok, record)
+    fn count(&self, counter: &Counter, record: &Json) -> Result<ExampleTokens, String> {
+        counter.count_chat(record)
     }
     fn messages(&self, record: &Json) -> usize {
         record

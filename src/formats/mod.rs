@@ -11,7 +11,7 @@ mod text;
 use crate::models::Method;
 use crate::record::Json;
 use crate::rules::LineCheck;
-use crate::tokens::{ExampleTokens, Tokenizer};
+use crate::tokens::{Counter, ExampleTokens};
 
 pub trait RecordFormat: Sync {
     /// The name reports and `files[].format` use: `chat`, `preference`, …
@@ -22,8 +22,9 @@ pub trait RecordFormat: Sync {
     fn detect(&self, record: &Json) -> bool;
     /// The record checks (line scope); they live in `rules/`.
     fn check(&self, record: &Json, c: &mut LineCheck);
-    /// Tokens of a record that passed its checks.
-    fn count(&self, tok: &Tokenizer, record: &Json) -> ExampleTokens;
+    /// Tokens of a record that passed its checks. Err: the model's chat template
+    /// refused the record (an open-weight model's own template), with its message.
+    fn count(&self, counter: &Counter, record: &Json) -> Result<ExampleTokens, String>;
     /// Messages in the example, for the distribution (0: the format has none).
     fn messages(&self, record: &Json) -> usize;
     /// The key an over-limit finding points at.

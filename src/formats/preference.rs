@@ -6,7 +6,7 @@ use super::RecordFormat;
 use crate::models::Method;
 use crate::record::Json;
 use crate::rules::{LineCheck, preference};
-use crate::tokens::{self, ExampleTokens, Tokenizer};
+use crate::tokens::{Counter, ExampleTokens};
 
 pub struct Preference;
 
@@ -28,8 +28,8 @@ impl RecordFormat for Preference {
     fn check(&self, record: &Json, c: &mut LineCheck) {
         preference::check(record, c);
     }
-    fn count(&self, tok: &Tokenizer, record: &Json) -> ExampleTokens {
-        tokens::count_preference(tok, record)
+    fn count(&self, counter: &Counter, record: &Json) -> Result<ExampleTokens, String> {
+        counter.count_preference(record)
     }
     fn messages(&self, record: &Json) -> usize {
         // The input conversation and the reply it trains on.

@@ -5,7 +5,7 @@ use super::RecordFormat;
 use crate::models::Method;
 use crate::record::Json;
 use crate::rules::{LineCheck, prompt_completion};
-use crate::tokens::{self, ExampleTokens, Tokenizer};
+use crate::tokens::{Counter, ExampleTokens};
 
 pub struct PromptCompletion;
 
@@ -23,8 +23,8 @@ impl RecordFormat for PromptCompletion {
     fn check(&self, record: &Json, c: &mut LineCheck) {
         prompt_completion::check(record, c);
     }
-    fn count(&self, tok: &Tokenizer, record: &Json) -> ExampleTokens {
-        tokens::count_prompt_completion(tok, record)
+    fn count(&self, counter: &Counter, record: &Json) -> Result<ExampleTokens, String> {
+        counter.count_prompt_completion(record)
     }
     fn messages(&self, _record: &Json) -> usize {
         0

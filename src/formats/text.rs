@@ -4,7 +4,7 @@ use super::RecordFormat;
 use crate::models::Method;
 use crate::record::Json;
 use crate::rules::{LineCheck, text};
-use crate::tokens::{ExampleTokens, Tokenizer};
+use crate::tokens::{Counter, ExampleTokens};
 
 pub struct Text;
 
@@ -24,19 +24,19 @@ impl RecordFormat for Text {
     fn check(&self, record: &Json, c: &mut LineCheck) {
         text::check(record, c);
     }
-    fn count(&self, tok: &Tokenizer, record: &Json) -> ExampleTokens {
-        let n = record
-            .get("text")
-            .and_then(Json::as_str)
-            .map_or(0, |s| tok.count(s));
+    fn count(&self, counter: &Counter, record: &Json) -> Result<ExampleTokens, String> {
+        let n = match record.get("text").and_then(Json::as_str) {
+            Some(s) => counter.count_text(s)?,
+            None => 0,
+        };
         // Every token of a plain-text record is trained on.
-        ExampleTokens {
+        Ok(ExampleTokens {
             total: n,
             trained: n,
             prompt: 0,
             completion: n,
             estimated: false,
-        }
+        })
     }
     fn messages(&self, _record: &Json) -> usize {
         0

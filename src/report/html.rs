@@ -349,6 +349,9 @@ fn rule_bars(r: &Report) -> String {
 
 fn cost(r: &Report, o: &mut String) {
     let (Some(tk), Some(c)) = (&r.tokens, &r.cost) else {
+        if let Some(why) = r.unpriced() {
+            let _ = writeln!(o, "<h2>Cost</h2>\n<p>Not shown: {}</p>", t(&why));
+        }
         return;
     };
     let _ = writeln!(

@@ -320,7 +320,7 @@ fn summary(r: &Report, out: &mut String, color: bool) {
     if let Some(config) = &r.config {
         let _ = writeln!(out, "  config: {}", display::path(config));
     }
-    let (Some(t), Some(c)) = (&r.tokens, &r.cost) else {
+    let Some(t) = &r.tokens else {
         if let Some(why) = &r.uncounted {
             let _ = writeln!(out, "\nTokens and cost: not available: {why}");
         }
@@ -378,6 +378,12 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         );
     }
     let _ = writeln!(out);
+    let Some(c) = &r.cost else {
+        if let Some(why) = r.unpriced() {
+            let _ = writeln!(out, "Cost: not shown: {}", display::text(&why));
+        }
+        return;
+    };
     let estimate = if r.prices_confirmed {
         ""
     } else {
@@ -389,10 +395,20 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         display::text(&r.model_id),
         display::text(&r.prices_as_of)
     );
+    // Per 1K to at most nine decimals: the float division alone prints 0.00047999999999999996.
+    let per_1k = format!("{:.9}", r.training_usd_per_million / 1000.0);
+    let per_1k = per_1k.trim_end_matches('0');
+    let per_1k = if per_1k.len() - per_1k.find('.').unwrap_or(0) < 3 {
+        format!(
+            "{per_1k:0<width$}",
+            width = per_1k.find('.').unwrap_or(0) + 3
+        )
+    } else {
+        per_1k.to_string()
+    };
     let rate = format!(
-        "(${:.2}/1M tokens = ${}/1K)",
-        r.training_usd_per_million,
-        r.training_usd_per_million / 1000.0
+        "(${:.2}/1M tokens = ${per_1k}/1K)",
+        r.training_usd_per_million
     );
     let job = |c: &crate::cost::CostReport, billable: u64| {
         format!(

@@ -119,11 +119,16 @@ pub fn to_value(r: &Report) -> Value {
     if let Some(why) = &r.uncounted {
         doc["tokens_unavailable"] = json!(why);
     }
-    if let (Some(t), Some(c)) = (&r.tokens, &r.cost) {
+    if let Some(why) = r.unpriced() {
+        doc["cost_unavailable"] = json!(why);
+    }
+    if let Some(t) = &r.tokens {
         doc["tokens"] = tokens(t);
         if let Some(v) = &r.validation_tokens {
             doc["validation_tokens"] = tokens(v);
         }
+    }
+    if let (Some(_), Some(c)) = (&r.tokens, &r.cost) {
         doc["cost"] = json!({
             "model": r.model_id,
             "prices_as_of": r.prices_as_of,

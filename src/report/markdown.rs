@@ -115,7 +115,7 @@ fn summary_table(r: &Report, out: &mut String) {
         ("Warnings", thousands(r.warnings)),
     ];
     match (&r.tokens, &r.cost) {
-        (Some(t), Some(c)) if t.examples > 0 => {
+        (Some(t), cost) if t.examples > 0 => {
             let exact = if t.estimated {
                 format!(
                     "estimated for {}",
@@ -141,43 +141,47 @@ fn summary_table(r: &Report, out: &mut String) {
             } else {
                 ", estimated prices"
             };
-            if r.jobs > 1 {
-                rows.push((
-                    "Training cost",
-                    format!(
-                        "{} in {} jobs, one per training file ({} trained tokens{estimate})",
-                        c.training.format_usd(),
-                        thousands(r.jobs),
-                        thousands(c.trained_tokens as u64)
-                    ),
-                ));
+            if let Some(c) = cost {
+                if r.jobs > 1 {
+                    rows.push((
+                        "Training cost",
+                        format!(
+                            "{} in {} jobs, one per training file ({} trained tokens{estimate})",
+                            c.training.format_usd(),
+                            thousands(r.jobs),
+                            thousands(c.trained_tokens as u64)
+                        ),
+                    ));
+                } else {
+                    rows.push(("Epochs", c.epochs.to_string()));
+                    rows.push((
+                        "Training cost",
+                        format!(
+                            "{} ({} trained tokens{estimate})",
+                            c.training.format_usd(),
+                            thousands(c.trained_tokens as u64)
+                        ),
+                    ));
+                }
+                if let Some(u) = &c.usage {
+                    let ratio = u
+                        .ratio
+                        .map_or(String::new(), |x| format!(", {x:.1}× the base model"));
+                    rows.push((
+                        "Usage projection",
+                        format!(
+                            "{} requests: fine-tuned {} vs base {}{ratio}",
+                            thousands(u.requests),
+                            u.fine_tuned.format_usd(),
+                            u.base.format_usd()
+                        ),
+                    ));
+                }
             } else {
-                rows.push(("Epochs", c.epochs.to_string()));
-                rows.push((
-                    "Training cost",
-                    format!(
-                        "{} ({} trained tokens{estimate})",
-                        c.training.format_usd(),
-                        thousands(c.trained_tokens as u64)
-                    ),
-                ));
-            }
-            if let Some(u) = &c.usage {
-                let ratio = u
-                    .ratio
-                    .map_or(String::new(), |x| format!(", {x:.1}× the base model"));
-                rows.push((
-                    "Usage projection",
-                    format!(
-                        "{} requests: fine-tuned {} vs base {}{ratio}",
-                        thousands(u.requests),
-                        u.fine_tuned.format_usd(),
-                        u.base.format_usd()
-                    ),
-                ));
+                rows.push(("Training cost", r.unpriced().unwrap_or_default()));
             }
         }
-        (Some(_), Some(_)) => {
+        (Some(_), _) => {
             rows.push(("Tokens", "no valid examples to count".to_string()));
         }
         _ => match &r.uncounted {

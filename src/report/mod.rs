@@ -42,7 +42,7 @@ pub struct FileSummary {
 }
 
 pub struct TokenReport {
-    pub encoding: &'static str,
+    pub encoding: String,
     pub engine: &'static str,
     pub examples: u64,
     pub total: u64,
@@ -65,7 +65,7 @@ impl TokenReport {
     pub fn from_figures(
         figs: &[ExampleFigures],
         settings: &Settings,
-        encoding: &'static str,
+        encoding: &str,
         engine: &'static str,
     ) -> TokenReport {
         let limit = settings.model.token_limit;
@@ -78,7 +78,7 @@ impl TokenReport {
         let completion_sum: u64 = figs.iter().map(|f| u64::from(f.completion)).sum();
         let estimated_examples = figs.iter().filter(|f| f.estimated).count() as u64;
         TokenReport {
-            encoding,
+            encoding: encoding.to_string(),
             engine,
             examples: figs.len() as u64,
             total: totals.iter().sum(),
@@ -152,11 +152,22 @@ pub struct Report {
 }
 
 impl Report {
+    /// Why tokens were counted but nothing was priced: a model outside the catalog,
+    /// known only by its tokenizer folder (`--tokenizer-path`).
+    pub fn unpriced(&self) -> Option<String> {
+        (self.tokens.is_some() && self.cost.is_none()).then(|| {
+            format!(
+                "{} has no prices: it is not in {}'s catalog (counted with its tokenizer folder); give its prices with --models FILE",
+                self.model_id, self.provider_name
+            )
+        })
+    }
+
     pub fn build(
         results: Vec<FileResult>,
         input_errors: Vec<InputError>,
         settings: &Settings,
-        counted: Option<(&'static str, &'static str)>,
+        counted: Option<(String, &'static str)>,
         uncounted: Option<String>,
     ) -> Report {
         let cap = settings.max_diagnostics;
@@ -247,7 +258,7 @@ impl Report {
         let mut jobs: Vec<(usize, CostInput)> = Vec::new();
         for r in results {
             let role = r.role;
-            let tokens = counted.map(|_| {
+            let tokens = counted.as_ref().map(|_| {
                 let limit = settings.model.token_limit;
                 r.figures.iter().fold((0, 0), |(t, b), f| {
                     (t + u64::from(f.total), b + u64::from(f.total).min(limit))
@@ -283,11 +294,11 @@ impl Report {
         let (tokens, validation_tokens, cost) = match counted {
             None => (None, None, None),
             Some((encoding, engine)) => {
-                let t = TokenReport::from_figures(&train_figs, settings, encoding, engine);
+                let t = TokenReport::from_figures(&train_figs, settings, &encoding, engine);
                 let v = files
                     .iter()
                     .any(|f| f.role == Role::Validation)
-                    .then(|| TokenReport::from_figures(&valid_figs, settings, encoding, engine));
+                    .then(|| TokenReport::from_figures(&valid_figs, settings, &encoding, engine));
                 let combined = CostInput {
                     prompt_tokens_mean: t.prompt_mean,
                     completion_tokens_mean: t.completion_mean,
@@ -296,10 +307,12 @@ impl Report {
                 };
                 let inputs: Vec<CostInput> = jobs.iter().map(|(_, j)| j.clone()).collect();
                 let (each, total) = cost::compute_jobs(&inputs, &combined, &settings.model);
+                // A model known only by its tokenizer folder has no prices: tokens only.
+                let priced = settings.model.priced;
                 for ((i, _), c) in jobs.iter().zip(each) {
-                    files[*i].cost = Some(c);
+                    files[*i].cost = priced.then_some(c);
                 }
-                (Some(t), v, Some(total))
+                (Some(t), v, priced.then_some(total))
             }
         };
 

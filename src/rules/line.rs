@@ -129,6 +129,22 @@ pub fn check_token_limit(c: &mut LineCheck, tokens: u64, main_key: &str) {
     );
 }
 
+/// FT068: the model's own chat template (an open-weight model's) failed on a record
+/// that passed every other check; `why` is the template's message.
+pub fn check_chat_template(c: &mut LineCheck, why: &str, main_key: &str) {
+    let message = format!(
+        "{}'s chat template fails on this record: {why}",
+        c.settings.model.id
+    );
+    c.at(
+        Rule::ChatTemplateError,
+        &[key(main_key)],
+        Target::Key,
+        message,
+        "the trainer renders every record with this template; give the record the shape the template expects".to_string(),
+    );
+}
+
 fn report_json_error(c: &mut LineCheck, e: &serde_json::Error, truncatable: bool) {
     let full = e.to_string();
     let reason = full

@@ -39,6 +39,13 @@ pub fn ftlint() -> Command {
         // A fixed day: FT076 and the default model depend on the date, and outputs must
         // not change as the real date moves.
         .env("FTLINT_AS_OF", AS_OF)
+        // No Hugging Face cache unless a test makes one: open-weight models' tokenizers
+        // are then "not found", whatever the machine holds.
+        .env(
+            "HF_HUB_CACHE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-hf-cache"),
+        )
+        .env_remove("HF_HOME")
         .stdin(Stdio::null());
     c
 }
