@@ -530,14 +530,18 @@ impl Counter {
     pub fn count_chat(&self, record: &Json) -> Result<ExampleTokens, String> {
         match self {
             Counter::OpenAi(t) => Ok(count_chat(t, record)),
-            Counter::HuggingFace { tokenizer, .. } => tokenizer.count_chat(record),
+            Counter::HuggingFace { tokenizer, .. } => {
+                tokenizer.count_chat(record).map(|t| with_images(t, record))
+            }
         }
     }
 
     pub fn count_preference(&self, record: &Json) -> Result<ExampleTokens, String> {
         match self {
             Counter::OpenAi(t) => Ok(count_preference(t, record)),
-            Counter::HuggingFace { tokenizer, .. } => tokenizer.count_preference(record),
+            Counter::HuggingFace { tokenizer, .. } => tokenizer
+                .count_preference(record)
+                .map(|t| with_images(t, record.get("input").unwrap_or(&Json::Null))),
         }
     }
 
@@ -555,6 +559,25 @@ impl Counter {
             Counter::HuggingFace { tokenizer, .. } => tokenizer.count_text(text),
         }
     }
+}
+
+/// A template writes an image as its placeholder tokens; the vision tokens the model's
+/// processor adds for it are not counted, so such an example is an estimate.
+fn with_images(mut t: ExampleTokens, chat: &Json) -> ExampleTokens {
+    let image = |p: &Json| {
+        matches!(
+            p.get("type").and_then(Json::as_str),
+            Some("image_url" | "image")
+        )
+    };
+    t.estimated |= chat
+        .get("messages")
+        .and_then(Json::as_array)
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|m| m.get("content").and_then(Json::as_array))
+        .any(|parts| parts.iter().any(image));
+    t
 }
 
 /// What one valid example costs, in tokens.
