@@ -575,6 +575,7 @@ pub fn resolve(
 /// else the model's snapshot in the local Hugging Face cache (Missing when absent).
 fn open_weight(dir: Option<&Path>, model: &Model) -> Result<Option<OpenWeight>, String> {
     let load = |dir: &Path, label: String| {
+        refuse_odd_tokenizer_files(dir)?;
         let tokenizer = HfTokenizer::load(dir).map_err(|e| e.to_string())?;
         Ok(Some(OpenWeight::Loaded {
             tokenizer: std::sync::Arc::new(tokenizer),
@@ -593,6 +594,41 @@ fn open_weight(dir: Option<&Path>, model: &Model) -> Result<Option<OpenWeight>, 
         },
         (None, _) => Ok(None),
     }
+}
+
+/// The largest tokenizer file read (real ones are 2–35 MB; Gemma 3's is the largest
+/// seen), so a folder named by an untrusted config cannot make ftlint read without end.
+const MAX_TOKENIZER_FILE: u64 = 512 << 20;
+
+/// A tokenizer folder may come from a config in a pull request: each file ftlint would
+/// read must be a regular file (not a FIFO or a device, which would block or never end)
+/// of a sane size. Links are followed, as `huggingface_hub`'s snapshots are links.
+fn refuse_odd_tokenizer_files(dir: &Path) -> Result<(), String> {
+    let mut files = vec![
+        dir.join("tokenizer.json"),
+        dir.join("tokenizer_config.json"),
+        dir.join("chat_template.jinja"),
+    ];
+    if let Ok(entries) = std::fs::read_dir(dir.join("additional_chat_templates")) {
+        files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())));
+    }
+    for f in files {
+        let Ok(meta) = std::fs::metadata(&f) else {
+            continue; // missing: HfTokenizer::load says what it needed
+        };
+        if !meta.is_file() {
+            return Err(format!("{}: not a regular file", f.display()));
+        }
+        if meta.len() > MAX_TOKENIZER_FILE {
+            return Err(format!(
+                "{}: {} bytes, over the {} MiB a tokenizer file may take",
+                f.display(),
+                meta.len(),
+                MAX_TOKENIZER_FILE >> 20
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `model_max_length` of a tokenizer folder's config, when it is a real context length

@@ -258,6 +258,24 @@ fn a_broken_tokenizer_folder_is_exit_2_naming_the_file_and_fault() {
         "{err}"
     );
 
+    // A FIFO would block a reader forever, /dev/zero never end: neither is read.
+    let d = temp_dir("hf-fifo");
+    let fifo = d.join("tokenizer.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let err = exit_2(&d);
+    assert!(
+        err.contains(&format!("{}: not a regular file", fifo.display())),
+        "{err}"
+    );
+    let d = temp_dir("hf-dev-zero");
+    std::os::unix::fs::symlink("/dev/zero", d.join("tokenizer.json")).unwrap();
+    let err = exit_2(&d);
+    assert!(err.contains("tokenizer.json: not a regular file"), "{err}");
+
     // Linting only never reads the folder.
     let o = run(&[
         "check",
