@@ -243,3 +243,51 @@ fn no_output_format_shows_a_secret_whole() {
         }
     }
 }
+
+/// A match holding non-ASCII text (a password's value, digits run into Japanese) is
+/// masked on character boundaries in every format: it once panicked mid-character.
+#[test]
+fn non_ascii_matches_are_masked_without_a_panic() {
+    let long = format!(
+        "{}token=392214480013401テキスト{}",
+        "あ".repeat(60),
+        "い".repeat(60)
+    );
+    let path = write_cases(
+        "non_ascii.jsonl",
+        &[
+            "token=392214480013401テキスト",
+            "password=pässwörd-Ünïcödé-42",
+            "カード 4111 1111 1111 1111 です",
+            &long,
+        ],
+    );
+    for format in ["human", "concise", "json", "markdown", "sarif", "html"] {
+        let out = ftlint()
+            .args([
+                "check",
+                "--isolated",
+                "--lint-only",
+                "--max-diagnostics",
+                "0",
+            ])
+            .args(["--format", format])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {all}");
+        assert!(!all.contains("panicked"), "{format}: {all}");
+        for s in [
+            "392214480013401テキスト",
+            "pässwörd-Ünïcödé-42",
+            "4111 1111 1111 1111",
+        ] {
+            assert!(!all.contains(s), "{format} shows {s}:\n{all}");
+        }
+    }
+}

@@ -565,8 +565,22 @@ pub fn iban_ok(s: &[u8]) -> bool {
 }
 
 /// How much of a secret stays visible: its known prefix plus 2, and the last 4; at
-/// most a third of it in all, so a short secret is mostly stars.
+/// most a third of it in all, so a short secret is mostly stars. In bytes, moved onto
+/// character boundaries (a match can hold non-ASCII text, e.g. a password's value).
 fn visible(kind: Kind, secret: &str) -> (usize, usize) {
+    let (head, tail) = visible_bytes(kind, secret);
+    let mut head = head.min(secret.len());
+    while !secret.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail_start = secret.len() - tail.min(secret.len());
+    while !secret.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    (head, secret.len() - tail_start)
+}
+
+fn visible_bytes(kind: Kind, secret: &str) -> (usize, usize) {
     let n = secret.len();
     let prefix = match kind {
         Kind::OpenAi => [
@@ -688,14 +702,19 @@ pub fn mask_snippet(sn: &mut Snippet, kind: Kind, s: &str) {
     let star = starred(kind, s);
     sn.text = sn.text.replace(s, &star);
     // Cut at the start: the window begins inside the secret.
+    // Only cuts on character boundaries: the excerpt was cut on one too.
     for k in (1..s.len()).rev() {
-        if sn.cut_start && sn.text.starts_with(&s[s.len() - k..]) && k >= 3 {
+        if sn.cut_start
+            && k >= 3
+            && s.is_char_boundary(s.len() - k)
+            && sn.text.starts_with(&s[s.len() - k..])
+        {
             sn.text.replace_range(..k, &"*".repeat(k));
             break;
         }
     }
     for k in (1..s.len()).rev() {
-        if sn.cut_end && k >= 3 && sn.text.ends_with(&s[..k]) {
+        if sn.cut_end && k >= 3 && s.is_char_boundary(k) && sn.text.ends_with(&s[..k]) {
             let n = sn.text.len();
             let keep = visible(kind, s).0.min(k);
             sn.text.replace_range(n - k + keep.., &"*".repeat(k - keep));
