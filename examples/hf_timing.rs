@@ -1,7 +1,9 @@
 //! Speed of the Hugging Face engine (`ftlint::hf`) on a chat JSONL file: the full count
-//! (render + tokenize + spans) per record, the render alone, and a bare `tokenizers`
-//! encode of the rendered text, in parallel over lines like ftlint's pipeline. Prints the
-//! render share, and `ftlint check FILE` (the OpenAI path) when target/release/ftlint exists.
+//! (render + tokenize + spans) per record, the render alone, the engine's count of the
+//! rendered text, and a bare `tokenizers` encode of it (on every 10th record, scaled: it
+//! is slow), in parallel over lines like ftlint's pipeline; then the full count again on
+//! one thread (the totals must not change). Prints the render share, and
+//! `ftlint check FILE` (the OpenAI path) when target/release/ftlint exists.
 //!
 //!     python3 ../shared/bench/gen_dataset.py --size 200MB --seed 42 --invalid-rate 0.01 --out target/bench-200mb.jsonl
 //!     cargo run --release --example hf_timing -- target/bench-200mb.jsonl [TOKENIZER_DIR]
@@ -22,6 +24,9 @@ fn main() {
     let t0 = Instant::now();
     let tok = HfTokenizer::load(&dir).unwrap_or_else(|e| panic!("{e}"));
     println!("load {}: {:.2?}", dir.display(), t0.elapsed());
+    println!("counting path: {:?}", tok.counting_path());
+    let mut exact = HfTokenizer::load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    exact.set_fast_path(false);
     let data = std::fs::read(path).expect("readable file");
     let lines: Vec<&str> = data
         .split(|&b| b == b'\n')
@@ -60,14 +65,42 @@ fn main() {
     let render = t.elapsed();
 
     let t = Instant::now();
-    let bare: u64 = rendered
+    let counted_text: u64 = rendered
         .par_iter()
         .map(|s| tok.count_text(s).unwrap())
         .sum();
-    let encode = t.elapsed();
+    let count_text = t.elapsed();
     assert_eq!(
-        bare, total,
-        "the bare encode of the rendered text counts the same tokens"
+        counted_text, total,
+        "the count of the rendered text is count_chat's total"
+    );
+
+    let sample: Vec<&String> = rendered.iter().step_by(10).collect();
+    let t = Instant::now();
+    let bare: u64 = sample
+        .par_iter()
+        .map(|s| exact.count_text(s).unwrap())
+        .sum();
+    let encode = t.elapsed() * 10;
+    let fast_sample: u64 = sample.par_iter().map(|s| tok.count_text(s).unwrap()).sum();
+    assert_eq!(bare, fast_sample, "fast and exact counts of the sample");
+
+    let t = Instant::now();
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| {
+            records
+                .par_iter()
+                .map(|r| tok.count_chat(r).ok())
+                .collect::<Vec<_>>()
+        });
+    let one_thread = t.elapsed();
+    assert!(
+        one == counted,
+        "one thread counts exactly what {} threads count",
+        rayon::current_num_threads()
     );
 
     println!("parse (serde_json into Json, not timed below): {parse:.2?}");
@@ -76,7 +109,9 @@ fn main() {
         mb / full.as_secs_f64()
     );
     println!("  render only:                  {render:.2?}");
-    println!("  bare tokenizers encode_fast:  {encode:.2?}");
+    println!("  count_text of the rendered:   {count_text:.2?}");
+    println!("  bare tokenizers encode:       {encode:.2?} (every 10th record, x10)");
+    println!("  count_chat on one thread:     {one_thread:.2?} (same counts)");
     println!(
         "  render share of count_chat:   {:.0}%",
         100.0 * render.as_secs_f64() / full.as_secs_f64()

@@ -41,7 +41,7 @@ pub fn split<'a>(
         }
         let b = text.as_bytes();
         let end = match pattern {
-            Pattern::Cl100k => cl100k(b, pos),
+            Pattern::Cl100k => cl100k(b, pos, 3),
             Pattern::O200k => o200k(b, pos),
         }
         .or_else(|| tok.split(&text[pos..]).next().map(|p| pos + p.len()))?;
@@ -49,6 +49,23 @@ pub fn split<'a>(
         pos = end;
         Some(piece)
     })
+}
+
+/// The end of the piece that starts at `pos` of `text` by the hand-written rules, or None
+/// where a character they do not classify decides it (the caller's regex must cut that
+/// piece). `single_digits`: cl100k with `\p{N}` for `\p{N}{1,3}` (Qwen2/3's pattern).
+pub(crate) fn piece_end(
+    pattern: Pattern,
+    single_digits: bool,
+    text: &str,
+    pos: usize,
+) -> Option<usize> {
+    let b = text.as_bytes();
+    match (pattern, single_digits) {
+        (Pattern::Cl100k, _) => cl100k(b, pos, if single_digits { 1 } else { 3 }),
+        (Pattern::O200k, false) => o200k(b, pos),
+        (Pattern::O200k, true) => None,
+    }
 }
 
 /// An ASCII byte's class; `None` for a non-ASCII byte (its class is not known here).
@@ -196,10 +213,10 @@ fn run(b: &[u8], mut i: usize, cls: Cls, keep: impl Fn(C) -> bool) -> R<usize> {
     }
 }
 
-/// `\p{N}{1,3}` from `i` (an ASCII digit).
-fn digits(b: &[u8], i: usize, cls: Cls) -> R<usize> {
+/// `\p{N}{1,max}` from `i` (an ASCII digit).
+fn digits(b: &[u8], i: usize, cls: Cls, max: usize) -> R<usize> {
     let mut j = i;
-    while j < i + 3 {
+    while j < i + max {
         if cls(b, j)?.0 != C::Digit {
             break;
         }
@@ -208,17 +225,21 @@ fn digits(b: &[u8], i: usize, cls: Cls) -> R<usize> {
     Ok(j)
 }
 
-/// `(?i:'s|'t|'re|'ve|'m|'ll|'d)` at `i`: its length, or 0.
-fn contraction(b: &[u8], i: usize) -> usize {
+/// `(?i:'s|'t|'re|'ve|'m|'ll|'d)` at `i`: its length, or 0. A non-ASCII character after
+/// the quote defers to the regex: Unicode case folding matches `'ſ` (U+017F) as `'s`.
+fn contraction(b: &[u8], i: usize) -> R<usize> {
     if b.get(i) != Some(&b'\'') {
-        return 0;
+        return Ok(0);
+    }
+    if b.get(i + 1).is_some_and(|&c| c >= 0x80) {
+        return Err(());
     }
     let lower = |k: usize| b.get(i + k).map(u8::to_ascii_lowercase);
-    match (lower(1), lower(2)) {
+    Ok(match (lower(1), lower(2)) {
         (Some(b's' | b't' | b'm' | b'd'), _) => 2,
         (Some(b'r' | b'v'), Some(b'e')) | (Some(b'l'), Some(b'l')) => 3,
         _ => 0,
-    }
+    })
 }
 
 /// ` ?[^\s\p{L}\p{N}]+` then any of `tail` (`[\r\n]*` or `[\r\n/]*`), from `i`.
@@ -251,11 +272,11 @@ fn whitespace(b: &[u8], i: usize, cls: Cls) -> R<usize> {
     Ok(end - 1)
 }
 
-fn cl100k(b: &[u8], i: usize) -> Option<usize> {
+fn cl100k(b: &[u8], i: usize, max_digits: usize) -> Option<usize> {
     let cls: Cls = wide;
     let r = (|| -> R<usize> {
         let (c, width) = cls(b, i)?;
-        let n = contraction(b, i);
+        let n = contraction(b, i)?;
         if n > 0 {
             return Ok(i + n);
         }
@@ -266,7 +287,7 @@ fn cl100k(b: &[u8], i: usize) -> Option<usize> {
             return run(b, i + width, cls, is_letter);
         }
         if c == C::Digit {
-            return digits(b, i, cls);
+            return digits(b, i, cls, max_digits);
         }
         if let Some(end) = punct_run(b, i, c, cls, false)? {
             return Ok(end);
@@ -292,10 +313,10 @@ fn o200k(b: &[u8], i: usize) -> Option<usize> {
             // both), then a contraction.
             let j = run(b, j, cls, |c| c == C::Upper)?;
             let j = run(b, j, cls, |c| c == C::Lower)?;
-            return Ok(j + contraction(b, j));
+            return Ok(j + contraction(b, j)?);
         }
         if c == C::Digit {
-            return digits(b, i, cls);
+            return digits(b, i, cls, 3);
         }
         if let Some(end) = punct_run(b, i, c, cls, true)? {
             return Ok(end);
@@ -347,6 +368,8 @@ mod tests {
             " \n",
             "\n ",
             "a\r",
+            "x'\u{17F}x '\u{17F} I'\u{17F}x",
+            "X'\u{212A} a'\u{e9}",
         ] {
             both(t);
         }

@@ -372,7 +372,7 @@ const SEGMENT_MIN: usize = 24;
 /// - `。` after a kana or CJK ideograph (letters in every Unicode version): no piece
 ///   holds a letter followed by punctuation (a letter run stops there, and `。` can
 ///   only start a word as its leading character).
-fn segment_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
+pub(crate) fn segment_cuts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let b = text.as_bytes();
     // Two searches for rare bytes (a space is too common to search for), merged in order.
     let mut ends = memchr::memchr3_iter(b'.', b'!', b'?', b)

@@ -662,6 +662,65 @@ fn compare(
     }
 }
 
+/// The engine's fast path (`HfTokenizer::counting_path`) against its exact `tokenizers`
+/// encode, on the same records: equal counts for every record; and on each record's
+/// rendered text, equal tokens before cuts at pseudo-random char boundaries (inside
+/// pieces, multi-byte chars and special tokens too) and equal counts of substrings.
+fn fast_equals_exact(
+    fast: &HfTokenizer,
+    exact: &HfTokenizer,
+    lines: &[&str],
+    reference: &[serde_json::Value],
+    mismatches: &mut Vec<String>,
+) -> usize {
+    let mut r = Rng(0x005E_ED0F_FA57);
+    let mut checked = 0;
+    for want in reference {
+        let line = get_u64(want, "line").unwrap() as usize;
+        let rec: Json = serde_json::from_str(lines[line - 1]).unwrap();
+        let (a, b) = if rec.get("input").is_some() {
+            (fast.count_preference(&rec), exact.count_preference(&rec))
+        } else {
+            (fast.count_chat(&rec), exact.count_chat(&rec))
+        };
+        if a != b {
+            mismatches.push(format!("line {line}: fast {a:?}, exact {b:?}"));
+            continue;
+        }
+        checked += 1;
+        let Ok(text) = exact.render_chat(&rec) else {
+            continue;
+        };
+        let bounds: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let cuts: Vec<usize> = (0..12).map(|_| bounds[r.below(bounds.len())]).collect();
+        let (fa, fb) = (
+            fast.tokens_before(&text, &cuts),
+            exact.tokens_before(&text, &cuts),
+        );
+        if fa != fb {
+            mismatches.push(format!(
+                "line {line}: cuts {cuts:?}: fast {fa:?}, exact {fb:?}"
+            ));
+        }
+        for _ in 0..3 {
+            let (mut x, mut y) = (cuts[r.below(12)], cuts[r.below(12)]);
+            if x > y {
+                std::mem::swap(&mut x, &mut y);
+            }
+            let sub = &text[x..y];
+            let (fa, fb) = (fast.count_text(sub), exact.count_text(sub));
+            if fa != fb {
+                mismatches.push(format!(
+                    "line {line}: text {sub:?}: fast {fa:?}, exact {fb:?}"
+                ));
+            }
+        }
+    }
+    checked
+}
+
 #[test]
 fn counts_equal_transformers_on_real_tokenizers_and_templates() {
     let started = Instant::now();
@@ -769,10 +828,32 @@ fn counts_equal_transformers_on_real_tokenizers_and_templates() {
         let mut tally = Tally::default();
         compare(&tok, &lines, reference, &mut tally);
         let counting = t.elapsed();
+        let mut path = String::new();
+        if let Ok(fast) = &tok {
+            let mut exact = HfTokenizer::load(folder).unwrap();
+            exact.set_fast_path(false);
+            let mut mismatches = Vec::new();
+            let n = fast_equals_exact(fast, &exact, &lines, reference, &mut mismatches);
+            path = match fast.counting_path() {
+                Ok(p) => format!("; fast path ({p}) equal to the exact encode on {n} records"),
+                Err(why) => format!("; exact encode only ({why})"),
+            };
+            if !mismatches.is_empty() {
+                failed.push(format!(
+                    "{name}: fast path differs from the exact encode:\n  {}",
+                    mismatches
+                        .iter()
+                        .take(8)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("\n  ")
+                ));
+            }
+        }
         loaded.push(tok);
         let _ = writeln!(
             report,
-            "{name:<36} {:>5} records: {:>5} equal, {:>5} error on both sides; {:>4} masks, {:>4} prompt splits, {:>4} preference checked; load {load:.1?}, count {counting:.1?}{}",
+            "{name:<36} {:>5} records: {:>5} equal, {:>5} error on both sides; {:>4} masks, {:>4} prompt splits, {:>4} preference checked; load {load:.1?}, count {counting:.1?}{path}{}",
             tally.records,
             tally.totals_equal,
             tally.both_error,

@@ -3,6 +3,10 @@
 //! template and tokenized as `transformers`' `apply_chat_template(messages, tools=…,
 //! tokenize=True)` does (no generation prompt, `add_special_tokens=False`).
 //!
+//! Tokens are counted by `fast` where the tokenizer allows (byte-level BPE: Qwen, Llama 3,
+//! DeepSeek, gpt-oss; the same tokens without building an `Encoding`, tested equal to the
+//! crate in `tests/hf_reference.rs`), else by the `tokenizers` crate's encode.
+//!
 //! Which tokens are trained, and the prompt/completion split:
 //! - Every message's share of the rendered text is found by markers the template prints
 //!   at the start of each iteration of its message loop (see `template`); the markers
@@ -31,6 +35,7 @@
 //! with `messages[..=i]` ends it.
 
 pub mod cache;
+mod fast;
 mod py;
 pub mod template;
 
@@ -43,7 +48,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::SystemTime;
-use template::{ChatTemplate, Rendered};
+use template::{ChatTemplate, Prepared, Rendered};
 use tokenizers::Tokenizer;
 
 /// A tokenizer folder that could not be used: the file and the fault.
@@ -99,6 +104,9 @@ pub struct HfTokenizer {
     tokenizer: Arc<Tokenizer>,
     template: Option<ChatTemplate>,
     dir: PathBuf,
+    /// The fast exact counter (`fast`), or why this tokenizer has none.
+    fast: Result<fast::Fast, String>,
+    use_fast: bool,
 }
 
 /// The named special tokens `transformers` passes to every template (`special_tokens_map`).
@@ -177,10 +185,51 @@ impl HfTokenizer {
             )
         };
         Ok(HfTokenizer {
+            fast: fast::Fast::new(tokenizer.clone()),
+            use_fast: true,
             tokenizer,
             template,
             dir: dir.to_path_buf(),
         })
+    }
+
+    /// How tokens are counted: the fast path's description, or why the exact
+    /// `tokenizers` encode is used for every text.
+    pub fn counting_path(&self) -> Result<&str, &str> {
+        match &self.fast {
+            Ok(f) if self.use_fast => Ok(&f.describe),
+            Ok(_) => Err("fast path turned off"),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Turns the fast path off (on again with `true`): for tests and benchmarks that
+    /// compare it with the exact `tokenizers` encode.
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.use_fast = on;
+    }
+
+    /// Tokens of `text` (no special tokens added) and, for each cut (a char boundary), how
+    /// many of them start before it, as `encode(text, false)`'s offsets say. The fast path
+    /// when it applies, else the exact encode.
+    pub fn tokens_before(&self, text: &str, cuts: &[usize]) -> Result<(u64, Vec<u64>), String> {
+        if self.use_fast
+            && let Ok(f) = &self.fast
+            && let Some(r) = f.count(text, cuts)?
+        {
+            return Ok(r);
+        }
+        let enc = self
+            .tokenizer
+            .encode(text, false)
+            .map_err(|e| e.to_string())?;
+        let offsets = enc.get_offsets();
+        Ok((
+            offsets.len() as u64,
+            cuts.iter()
+                .map(|&c| offsets.partition_point(|o| o.0 < c) as u64)
+                .collect(),
+        ))
     }
 
     pub fn dir(&self) -> &Path {
@@ -198,6 +247,12 @@ impl HfTokenizer {
 
     /// Tokens of plain text, no special tokens added.
     pub fn count_text(&self, text: &str) -> Result<u64, String> {
+        if self.use_fast
+            && let Ok(f) = &self.fast
+            && let Some((n, _)) = f.count(text, &[])?
+        {
+            return Ok(n);
+        }
         self.tokenizer
             .encode_fast(text, false)
             .map(|e| e.len() as u64)
@@ -225,43 +280,60 @@ impl HfTokenizer {
     pub fn count_chat(&self, record: &Json) -> Result<ExampleTokens, String> {
         let t = self.chat_template()?;
         let (messages, tools) = chat_parts(record)?;
-        let r = t.render(&messages, tools, false)?;
-        let enc = self
-            .tokenizer
-            .encode(r.text.as_str(), false)
-            .map_err(|e| e.to_string())?;
-        let offsets = enc.get_offsets();
+        // Converted once: the prefix renders below reuse the values.
+        let p = t.prepare(&messages, tools, true)?;
+        let r = t.render_prepared(&p, messages.len(), false, true)?;
         let last = messages.iter().rposition(|m| is_assistant(m));
         let spans: Vec<Option<(usize, usize)>> = (0..messages.len())
             .map(|i| {
                 is_assistant(messages[i])
-                    .then(|| self.assistant_span(t, &messages, tools, &r, i, Some(i) == last))
+                    .then(|| self.assistant_span(t, &p, &r, i, Some(i) == last))
                     .flatten()
             })
             .collect();
+        if t.has_generation && r.marked {
+            // The assistant mask needs `char_to_token`: the exact encode.
+            let enc = self
+                .tokenizer
+                .encode(r.text.as_str(), false)
+                .map_err(|e| e.to_string())?;
+            let offsets = enc.get_offsets();
+            let mut out = ExampleTokens {
+                total: offsets.len() as u64,
+                trained: generation_mask_count(&enc, &r, &messages, &spans),
+                ..ExampleTokens::default()
+            };
+            (out.prompt, out.completion) = match last.and_then(|l| spans[l]) {
+                Some((s, e)) => (count_between(offsets, 0, s), count_between(offsets, s, e)),
+                None => (out.total, 0),
+            };
+            return Ok(out);
+        }
+        // Every span's ends, then the prompt's: tokens before each.
+        let mut cuts = Vec::with_capacity(2 * spans.len() + 1);
+        for (s, e) in spans.iter().flatten() {
+            cuts.push(*s);
+            cuts.push(*e);
+        }
+        let (total, before) = self.tokens_before(&r.text, &cuts)?;
+        let at = |c: usize| before[cuts.iter().position(|&x| x == c).expect("a cut")];
+        let between = |s: usize, e: usize| at(e).saturating_sub(at(s));
         let mut out = ExampleTokens {
-            total: offsets.len() as u64,
+            total,
             ..ExampleTokens::default()
         };
-        if t.has_generation && r.marked {
-            out.trained = generation_mask_count(&enc, &r, &messages, &spans);
-        } else {
-            for (i, span) in spans.iter().enumerate() {
-                if let Some((s, e)) = span
-                    && !weight_zero(messages[i])
-                {
-                    out.trained += count_between(offsets, *s, *e);
-                }
+        for (i, span) in spans.iter().enumerate() {
+            if let Some((s, e)) = span
+                && !weight_zero(messages[i])
+            {
+                out.trained += between(*s, *e);
             }
         }
-        match last {
-            Some(last) => match spans[last] {
-                Some((s, e)) => {
-                    out.prompt = count_between(offsets, 0, s);
-                    out.completion = count_between(offsets, s, e);
-                }
-                None => out.prompt = out.total,
-            },
+        match last.and_then(|l| spans[l]) {
+            Some((s, e)) => {
+                out.prompt = at(s);
+                out.completion = between(s, e);
+            }
             None => out.prompt = out.total,
         }
         Ok(out)
@@ -290,27 +362,26 @@ impl HfTokenizer {
                 .ok_or_else(|| format!("preference record: \"{key}\" is not a non-empty array"))?;
             let mut conv = input_msgs.clone();
             conv.extend(output.iter());
-            let r = t.render(&conv, tools, false)?;
-            let enc = self
-                .tokenizer
-                .encode(r.text.as_str(), false)
-                .map_err(|e| e.to_string())?;
+            let p = t.prepare(&conv, tools, true)?;
+            let r = t.render_prepared(&p, conv.len(), false, true)?;
             let start = self
-                .assistant_span(t, &conv, tools, &r, input_msgs.len(), true)
+                .assistant_span(t, &p, &r, input_msgs.len(), true)
                 .map(|(s, _)| s)
                 .ok_or_else(|| {
                     format!("could not find where \"{key}\" starts in the rendered text")
                 })?;
-            convs.push((r.text, enc, start));
+            convs.push((r.text, start));
         }
         // The prompt is counted once, up to a boundary both texts share: each output's
         // start, moved back to where the texts part if an output changes how the input
         // renders (e.g. a template that opens the reply differently with reasoning).
         let (a, b) = (&convs[0], &convs[1]);
-        let cut = a.2.min(b.2).min(common_prefix(&a.0, &b.0));
-        let prompt = count_between(a.1.get_offsets(), 0, cut);
-        let chosen = a.1.len() as u64 - prompt;
-        let rejected = b.1.len() as u64 - count_between(b.1.get_offsets(), 0, cut);
+        let cut = a.1.min(b.1).min(common_prefix(&a.0, &b.0));
+        let (a_total, a_before) = self.tokens_before(&a.0, &[cut])?;
+        let (b_total, b_before) = self.tokens_before(&b.0, &[cut])?;
+        let prompt = a_before[0];
+        let chosen = a_total - prompt;
+        let rejected = b_total - b_before[0];
         Ok(ExampleTokens {
             total: prompt + chosen + rejected,
             trained: chosen + rejected,
@@ -347,15 +418,20 @@ impl HfTokenizer {
     fn assistant_span(
         &self,
         t: &ChatTemplate,
-        messages: &[&Json],
-        tools: Option<&Json>,
+        p: &Prepared,
         r: &Rendered,
         i: usize,
         exact_start: bool,
     ) -> Option<(usize, usize)> {
         let text = &r.text;
+        // Prefix renders print no markers; only their text is used.
+        let plain = |upto: usize, gen_prompt: bool| {
+            t.render_prepared(p, upto, gen_prompt, false)
+                .ok()
+                .map(|r| r.text)
+        };
         let prompt_end = (exact_start && i > 0)
-            .then(|| t.render_plain(&messages[..i], tools, true).ok())
+            .then(|| plain(i, true))
             .flatten()
             .filter(|p| text.starts_with(p.as_str()))
             .map(|p| p.len());
@@ -384,12 +460,12 @@ impl HfTokenizer {
         // conversation the same way alone).
         let start = match prompt_end {
             Some(p) => p,
-            None => common_prefix(text, &t.render_plain(&messages[..i], tools, true).ok()?),
+            None => common_prefix(text, &plain(i, true)?),
         };
-        let end = if i + 1 == messages.len() {
+        let end = if i + 1 == r.msg_starts.len() {
             text.len()
         } else {
-            let upto = t.render_plain(&messages[..=i], tools, false).ok()?;
+            let upto = plain(i + 1, false)?;
             common_prefix(text, &upto).max(start)
         };
         Some((start, end))

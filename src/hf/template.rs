@@ -50,6 +50,17 @@ pub struct Rendered {
     pub marked: bool,
 }
 
+/// A conversation converted for the template (`ChatTemplate::prepare`).
+pub struct Prepared {
+    msgs: Vec<Value>,
+    tools: Value,
+    use_tool_template: bool,
+    /// Renders print markers: asked for, and the data holds no marker chars.
+    marks: bool,
+    /// The data holds no marker chars.
+    pub clean: bool,
+}
+
 /// A compiled chat template (and its named variants such as `tool_use`).
 pub struct ChatTemplate {
     env: Environment<'static>,
@@ -87,9 +98,18 @@ impl ChatTemplate {
         env.set_undefined_behavior(UndefinedBehavior::Lenient);
         env.set_unknown_method_callback(py_methods);
         env.set_formatter(|out, _state, value| {
-            let mut s = String::new();
-            py::write_str(&mut s, value);
-            out.write_str(&s).map_err(Error::from)
+            // Strings (nearly every printed value) go straight out, without a copy.
+            match value.kind() {
+                ValueKind::Undefined => Ok(()),
+                ValueKind::String => out
+                    .write_str(value.as_str().unwrap_or_default())
+                    .map_err(Error::from),
+                _ => {
+                    let mut s = String::new();
+                    py::write_str(&mut s, value);
+                    out.write_str(&s).map_err(Error::from)
+                }
+            }
         });
         env.add_filter("tojson", tojson);
         // Jinja2's trim is `str(value).strip(chars)`: undefined gives "", None "None".
@@ -197,17 +217,8 @@ impl ChatTemplate {
         tools: Option<&Json>,
         add_generation_prompt: bool,
     ) -> Result<Rendered, String> {
-        let (ctx, clean) = self.context(messages, tools, add_generation_prompt, true)?;
-        let raw = self.render_ctx(tools, ctx)?;
-        if !clean {
-            return Ok(Rendered {
-                text: raw,
-                msg_starts: vec![None; messages.len()],
-                generation: Vec::new(),
-                marked: false,
-            });
-        }
-        Ok(strip_marks(raw, messages.len()))
+        let p = self.prepare(messages, tools, true)?;
+        self.render_prepared(&p, messages.len(), add_generation_prompt, true)
     }
 
     /// Renders without markers: exactly the text `transformers` renders.
@@ -217,30 +228,78 @@ impl ChatTemplate {
         tools: Option<&Json>,
         add_generation_prompt: bool,
     ) -> Result<String, String> {
-        let (ctx, _) = self.context(messages, tools, add_generation_prompt, false)?;
-        self.render_ctx(tools, ctx)
+        let p = self.prepare(messages, tools, false)?;
+        self.render_prepared(&p, messages.len(), add_generation_prompt, false)
+            .map(|r| r.text)
     }
 
-    fn render_ctx(&self, tools: Option<&Json>, ctx: Value) -> Result<String, String> {
+    /// A conversation's values for the template, converted once for several renders
+    /// (the record, then prefixes of it). `marks`: the renders may carry markers.
+    pub fn prepare(
+        &self,
+        messages: &[&Json],
+        tools: Option<&Json>,
+        marks: bool,
+    ) -> Result<Prepared, String> {
+        let (msgs, tools_value, clean) = self.context(messages, tools, marks)?;
+        Ok(Prepared {
+            msgs,
+            tools: tools_value,
+            use_tool_template: self.has_tool_use && tools.is_some_and(|t| !matches!(t, Json::Null)),
+            marks: marks && clean,
+            clean,
+        })
+    }
+
+    /// Renders `messages[..upto]` of a prepared conversation; with markers when `marks`
+    /// and it was prepared for them.
+    pub fn render_prepared(
+        &self,
+        p: &Prepared,
+        upto: usize,
+        add_generation_prompt: bool,
+        marks: bool,
+    ) -> Result<Rendered, String> {
+        let marks = marks && p.marks;
+        let mut vars: Vec<(&str, Value)> = vec![
+            ("messages", Value::from(p.msgs[..upto].to_vec())),
+            ("tools", p.tools.clone()),
+            ("documents", Value::from(())),
+            ("add_generation_prompt", Value::from(add_generation_prompt)),
+            (MARKS_VAR, Value::from(marks)),
+        ];
+        for (k, v) in &self.special {
+            vars.push((k, Value::from(v.as_str())));
+        }
         // As `get_chat_template`: the "tool_use" template when tools are passed.
-        let name = if self.has_tool_use && tools.is_some_and(|t| !matches!(t, Json::Null)) {
+        let name = if p.use_tool_template {
             "tool_use"
         } else {
             "default"
         };
         let tmpl = self.env.get_template(name).map_err(|e| e.to_string())?;
-        tmpl.render(ctx).map_err(|e| render_error(&e))
+        let raw = tmpl
+            .render(Value::from_pairs(vars))
+            .map_err(|e| render_error(&e))?;
+        if !marks {
+            return Ok(Rendered {
+                text: raw,
+                msg_starts: vec![None; upto],
+                generation: Vec::new(),
+                marked: false,
+            });
+        }
+        Ok(strip_marks(raw, upto))
     }
 
-    /// The variables `apply_chat_template` gives the template. The bool says whether the
-    /// data is free of marker chars (when `marks` is asked for).
+    /// The messages and tools `apply_chat_template` gives the template. The bool says
+    /// whether the data is free of marker chars (when `marks` is asked for).
     fn context(
         &self,
         messages: &[&Json],
         tools: Option<&Json>,
-        add_generation_prompt: bool,
         marks: bool,
-    ) -> Result<(Value, bool), String> {
+    ) -> Result<(Vec<Value>, Value, bool), String> {
         let mut clean = true;
         let mut check = |s: &str| {
             if marks && clean && has_mark_chars(s) {
@@ -277,17 +336,7 @@ impl ChatTemplate {
                 ));
             }
         };
-        let mut vars: Vec<(&str, Value)> = vec![
-            ("messages", Value::from(msgs)),
-            ("tools", tools_value),
-            ("documents", Value::from(())),
-            ("add_generation_prompt", Value::from(add_generation_prompt)),
-            (MARKS_VAR, Value::from(marks && clean)),
-        ];
-        for (k, v) in &self.special {
-            vars.push((k, Value::from(v.as_str())));
-        }
-        Ok((Value::from_pairs(vars), clean))
+        Ok((msgs, tools_value, clean))
     }
 }
 
@@ -436,11 +485,26 @@ fn strip_marks(raw: String, n_messages: usize) -> Rendered {
     }
     let mut text = String::with_capacity(raw.len());
     let mut open: Option<usize> = None;
-    let mut chars = raw.chars();
-    while let Some(c) = chars.next() {
+    // Copies the text between markers whole: every marker starts with byte 0xEF.
+    let b = raw.as_bytes();
+    let mut at = 0;
+    for p in memchr::memchr_iter(0xEF, b) {
+        if p < at {
+            continue;
+        }
+        let c = raw[p..]
+            .chars()
+            .next()
+            .expect("a char starts at a lead byte");
+        if !matches!(c, MARK_MSG | MARK_GEN_START | MARK_GEN_END) {
+            continue;
+        }
+        text.push_str(&raw[at..p]);
+        at = p + c.len_utf8();
         match c {
             MARK_MSG => {
-                if let Some(i) = chars.next() {
+                if let Some(i) = raw[at..].chars().next() {
+                    at += i.len_utf8();
                     let idx = (i as u32).wrapping_sub(MARK_INDEX_BASE) as usize;
                     if idx < n_messages {
                         out.msg_starts[idx] = Some(text.len());
@@ -448,14 +512,14 @@ fn strip_marks(raw: String, n_messages: usize) -> Rendered {
                 }
             }
             MARK_GEN_START => open = Some(text.len()),
-            MARK_GEN_END => {
+            _ => {
                 if let Some(s) = open.take() {
                     out.generation.push((s, text.len()));
                 }
             }
-            c => text.push(c),
         }
     }
+    text.push_str(&raw[at..]);
     out.text = text;
     out
 }
