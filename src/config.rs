@@ -577,6 +577,7 @@ fn open_weight(dir: Option<&Path>, model: &Model) -> Result<Option<OpenWeight>, 
     let load = |dir: &Path, label: String| {
         refuse_odd_tokenizer_files(dir)?;
         let tokenizer = HfTokenizer::load(dir).map_err(|e| e.to_string())?;
+        refuse_runaway_template(&tokenizer)?;
         Ok(Some(OpenWeight::Loaded {
             tokenizer: std::sync::Arc::new(tokenizer),
             label,
@@ -629,6 +630,27 @@ fn refuse_odd_tokenizer_files(dir: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A template whose work does not depend on the record (loops over huge ranges) would
+/// spend its whole budget on every record: it is refused once, on a three-message
+/// conversation, instead of costing every record a fraction of a second.
+fn refuse_runaway_template(tokenizer: &HfTokenizer) -> Result<(), String> {
+    if !tokenizer.has_chat_template() {
+        return Ok(());
+    }
+    let probe: crate::record::Json = serde_json::from_str(
+        r#"{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello."}]}"#,
+    )
+    .expect("a valid probe");
+    match tokenizer.render_chat(&probe) {
+        Err(e) if e.contains("ran out of fuel") => Err(format!(
+            "{}: the chat template does not finish on a three-message conversation (it ran out of fuel: {} steps); ftlint will not run it",
+            tokenizer.dir().display(),
+            crate::hf::template::TEMPLATE_FUEL
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// `model_max_length` of a tokenizer folder's config, when it is a real context length

@@ -251,6 +251,18 @@ fn a_broken_tokenizer_folder_is_exit_2_naming_the_file_and_fault() {
         "{err}"
     );
 
+    // A template that would spend its whole budget on every record is refused once.
+    let d = broken_folder(
+        "hf-runaway-template",
+        &tokenizer,
+        r#"{"chat_template": "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}{{ messages[0].content }}"}"#,
+    );
+    let err = exit_2(&d);
+    assert!(
+        err.contains("the chat template does not finish on a three-message conversation (it ran out of fuel: 10000000 steps); ftlint will not run it"),
+        "{err}"
+    );
+
     let d = temp_dir("hf-empty");
     let err = exit_2(&d);
     assert!(

@@ -284,10 +284,22 @@ impl HfTokenizer {
         let p = t.prepare(&messages, tools, true)?;
         let r = t.render_prepared(&p, messages.len(), false, true)?;
         let last = messages.iter().rposition(|m| is_assistant(m));
+        // Every marked iteration start, sorted: a span ends at the next one.
+        let mut starts: Vec<usize> = r.msg_starts.iter().flatten().copied().collect();
+        starts.sort_unstable();
+        // An unmarked message costs two prefix renders; past a few hundred of them the
+        // record would cost quadratic time, so only the last reply is found then (the
+        // others' trained tokens are left out and the example is an estimate).
+        let unmarked = (0..messages.len())
+            .filter(|&i| {
+                is_assistant(messages[i]) && r.msg_starts.get(i).copied().flatten().is_none()
+            })
+            .count();
+        let capped = unmarked > MAX_UNMARKED_REPLIES;
         let spans: Vec<Option<(usize, usize)>> = (0..messages.len())
             .map(|i| {
-                is_assistant(messages[i])
-                    .then(|| self.assistant_span(t, &p, &r, i, Some(i) == last))
+                let find = is_assistant(messages[i]) && (!capped || Some(i) == last);
+                find.then(|| self.assistant_span(t, &p, &r, &starts, i, Some(i) == last))
                     .flatten()
             })
             .collect();
@@ -316,25 +328,29 @@ impl HfTokenizer {
             cuts.push(*e);
         }
         let (total, before) = self.tokens_before(&r.text, &cuts)?;
-        let at = |c: usize| before[cuts.iter().position(|&x| x == c).expect("a cut")];
-        let between = |s: usize, e: usize| at(e).saturating_sub(at(s));
+        // The k-th span's ends are cuts 2k and 2k + 1.
         let mut out = ExampleTokens {
             total,
+            estimated: capped,
             ..ExampleTokens::default()
         };
+        let mut k = 0;
         for (i, span) in spans.iter().enumerate() {
-            if let Some((s, e)) = span
-                && !weight_zero(messages[i])
-            {
-                out.trained += between(*s, *e);
+            if span.is_none() {
+                continue;
+            }
+            let (s, e) = (before[2 * k], before[2 * k + 1]);
+            k += 1;
+            if !weight_zero(messages[i]) {
+                out.trained += e.saturating_sub(s);
+            }
+            if Some(i) == last {
+                out.prompt = s;
+                out.completion = e.saturating_sub(s);
             }
         }
-        match last.and_then(|l| spans[l]) {
-            Some((s, e)) => {
-                out.prompt = at(s);
-                out.completion = between(s, e);
-            }
-            None => out.prompt = out.total,
+        if last.and_then(|l| spans[l]).is_none() {
+            out.prompt = out.total;
         }
         Ok(out)
     }
@@ -364,8 +380,10 @@ impl HfTokenizer {
             conv.extend(output.iter());
             let p = t.prepare(&conv, tools, true)?;
             let r = t.render_prepared(&p, conv.len(), false, true)?;
+            let mut starts: Vec<usize> = r.msg_starts.iter().flatten().copied().collect();
+            starts.sort_unstable();
             let start = self
-                .assistant_span(t, &p, &r, input_msgs.len(), true)
+                .assistant_span(t, &p, &r, &starts, input_msgs.len(), true)
                 .map(|(s, _)| s)
                 .ok_or_else(|| {
                     format!("could not find where \"{key}\" starts in the rendered text")
@@ -420,6 +438,7 @@ impl HfTokenizer {
         t: &ChatTemplate,
         p: &Prepared,
         r: &Rendered,
+        starts: &[usize],
         i: usize,
         exact_start: bool,
     ) -> Option<(usize, usize)> {
@@ -437,12 +456,9 @@ impl HfTokenizer {
             .map(|p| p.len());
         if let Some(start) = r.msg_starts.get(i).copied().flatten() {
             let next = |from: usize| {
-                r.msg_starts
-                    .iter()
-                    .flatten()
+                starts
+                    .get(starts.partition_point(|&p| p <= from))
                     .copied()
-                    .filter(|&p| p > from)
-                    .min()
                     .unwrap_or(text.len())
             };
             if let Some(p) = prompt_end {
@@ -549,6 +565,10 @@ fn generation_mask_count(
 }
 
 /// Tokens whose first byte lies in `[s, e)`.
+/// Assistant messages the template left unmarked that a record may have before only its
+/// last reply is found (see `count_chat`).
+const MAX_UNMARKED_REPLIES: usize = 256;
+
 fn count_between(offsets: &[(usize, usize)], s: usize, e: usize) -> u64 {
     let a = offsets.partition_point(|o| o.0 < s);
     let b = offsets.partition_point(|o| o.0 < e);

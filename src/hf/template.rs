@@ -37,6 +37,11 @@ const MARKS_VAR: &str = "ftlint_marks";
 /// 26 Jul 2024 is the date Llama 3.1's template falls back to without `strftime_now`.
 pub const FIXED_DATE: (i32, u32, u32) = (2024, 7, 26);
 
+/// minijinja's budget per render: about one per instruction, plus one per 64 bytes of
+/// data the template builds; 10M is about 0.4 s of work, and Qwen3's template renders a
+/// record of 100,000 messages with it.
+pub const TEMPLATE_FUEL: u64 = 10_000_000;
+
 /// One rendering: the text exactly as `transformers` renders it, and where each message's
 /// template iteration and each `{% generation %}` block start (byte offsets into `text`).
 #[derive(Debug, Default)]
@@ -96,6 +101,9 @@ impl ChatTemplate {
             .expect("default delimiters are valid");
         env.set_syntax(syntax);
         env.set_undefined_behavior(UndefinedBehavior::Lenient);
+        // A template may come from an untrusted folder (a pull request's config): its
+        // work per record is bounded, so no template can make a check take without end.
+        env.set_fuel(Some(TEMPLATE_FUEL));
         env.set_unknown_method_callback(py_methods);
         env.set_formatter(|out, _state, value| {
             // Strings (nearly every printed value) go straight out, without a copy.

@@ -132,10 +132,18 @@ pub fn check_token_limit(c: &mut LineCheck, tokens: u64, main_key: &str) {
 /// FT068: the model's own chat template (an open-weight model's) failed on a record
 /// that passed every other check; `why` is the template's message.
 pub fn check_chat_template(c: &mut LineCheck, why: &str, main_key: &str) {
-    let message = format!(
-        "{}'s chat template fails on this record: {why}",
-        c.settings.model.id
-    );
+    let message = if why.contains("ran out of fuel") {
+        format!(
+            "{}'s chat template did not finish this record within ftlint's budget of {} steps per record ({why})",
+            c.settings.model.id,
+            crate::stats::thousands(crate::hf::template::TEMPLATE_FUEL)
+        )
+    } else {
+        format!(
+            "{}'s chat template fails on this record: {why}",
+            c.settings.model.id
+        )
+    };
     c.at(
         Rule::ChatTemplateError,
         &[key(main_key)],
