@@ -459,3 +459,78 @@ fn split_stratified_by_key_keeps_each_share() {
     assert_eq!(v.matches("\"lang\":\"ja\"").count(), 2, "{s}");
     assert!(s.contains("stratum \"en\": 72 train, 8 validation"), "{s}");
 }
+
+/// Counting decides a verdict too: with FT073 raised to an error an over-limit record is
+/// rejected, and with an open-weight model a record its chat template refuses (FT068).
+#[test]
+fn errors_found_while_counting_reject_the_record() {
+    let fix = |dir: &Path, input: &Path, extra: &[&str]| {
+        let clean = dir.join("clean.jsonl");
+        let out = ftlint()
+            .arg("fix")
+            .arg(input)
+            .arg("-o")
+            .arg(&clean)
+            .args(extra)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        let rejects = std::fs::read_to_string(dir.join("clean.rejects.jsonl")).unwrap();
+        (
+            stdout,
+            lines(&std::fs::read(&clean).unwrap()).len(),
+            rejects,
+        )
+    };
+    let dir = tmp("counting");
+    let cfg = dir.join("ftlint.toml");
+    std::fs::write(&cfg, "[severity]\nFT073 = \"error\"\n").unwrap();
+    let input = dir.join("in.jsonl");
+    let long = format!(
+        r#"{{"messages":[{{"role":"system","content":"x"}},{{"role":"user","content":"{}"}},{{"role":"assistant","content":"ok"}}]}}"#,
+        "word ".repeat(5000)
+    );
+    let mut text = long.clone() + "\n";
+    for i in 0..10 {
+        text.push_str(&(rec(i) + "\n"));
+    }
+    std::fs::write(&input, &text).unwrap();
+    let (out, clean, rejects) = fix(
+        &dir,
+        &input,
+        &[
+            "--config",
+            cfg.to_str().unwrap(),
+            "--model",
+            "gpt-3.5-turbo-0613",
+        ],
+    );
+    assert!(out.contains("FT073 over-token-limit"), "{out}");
+    assert_eq!((clean, rejects), (10, long + "\n"));
+
+    let dir = tmp("template");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/rules/FT068_chat_template_error.jsonl");
+    let (out, clean, rejects) = fix(
+        &dir,
+        &input,
+        &[
+            "--isolated",
+            "--provider",
+            "together",
+            "--model",
+            "Qwen/Qwen3-8B",
+            "--tokenizer-path",
+            "../shared/tokenizers/qwen3",
+        ],
+    );
+    assert!(out.contains("FT068 chat-template-error"), "{out}");
+    let sixth = std::fs::read_to_string(&input)
+        .unwrap()
+        .lines()
+        .nth(5)
+        .unwrap()
+        .to_string();
+    assert_eq!((clean, rejects), (9, sixth + "\n"));
+}
