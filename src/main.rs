@@ -265,13 +265,14 @@ fn split(args: ftlint::cli::SplitArgs) -> Result<u8, String> {
     match (&report.tokens, &report.cost) {
         (Some(t), Some(c)) => {
             out.push_str(&format!(
-                "  TRAIN tokens ({}): total {} · billable per epoch {}\n  TRAIN cost ({}, prices as of {}): {} epochs × {} tokens = {} trained tokens → {}; validation is not billed\n",
+                "  TRAIN tokens ({}): total {} · billable per epoch {}\n  TRAIN cost ({}, prices as of {}): {} {} × {} tokens = {} trained tokens → {}; validation is not billed\n",
                 t.encoding,
                 ftlint::stats::thousands(t.total),
                 ftlint::stats::thousands(t.billable),
                 report.model_id,
                 report.prices_as_of,
                 c.epochs,
+                if c.epochs == 1 { "epoch" } else { "epochs" },
                 ftlint::stats::thousands(t.billable),
                 ftlint::stats::thousands(u64::try_from(c.trained_tokens).unwrap_or(u64::MAX)),
                 c.training.format_usd(),

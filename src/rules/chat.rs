@@ -855,7 +855,12 @@ fn check_images_per_example(info: &ConversationInfo, base: &[Seg], c: &mut LineC
 /// Special-token text in any text the model reads. The path is built only when the
 /// rule fires.
 fn check_text(s: &str, at: impl FnOnce() -> Vec<Seg>, c: &mut LineCheck) {
-    if memchr::memmem::find(s.as_bytes(), b"<|").is_none() || !c.enabled(Rule::SpecialTokenText) {
+    // `<` is rare in text: a memchr for it is cheaper than building a two-byte searcher
+    // on every call (2.7% of a --lint-only run).
+    let b = s.as_bytes();
+    if !c.enabled(Rule::SpecialTokenText)
+        || !memchr::memchr_iter(b'<', b).any(|i| b.get(i + 1) == Some(&b'|'))
+    {
         return;
     }
     if let Some(tok) = SPECIAL_TOKENS.iter().find(|t| s.contains(*t)) {
