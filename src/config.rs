@@ -447,7 +447,7 @@ pub fn resolve(
     };
     // With a tokenizer folder any model can be counted: one the catalog lacks (or none
     // named) is that folder's model, with exact tokens and no prices.
-    let unpriced = |name: &str, dir: &Path| Model::unpriced(name, dir, model_max_length(dir));
+    let unpriced = |name: &str, dir: &Path| Model::unpriced(name, dir);
     let model = match (&args.model, &config_model, &tokenizer_dir) {
         (Some(name), _, Some(dir)) if catalog.resolve(name).is_err() => unpriced(name, dir),
         (Some(name), _, _) => catalog.resolve(name)?.clone(),
@@ -514,6 +514,14 @@ pub fn resolve(
     // all when linting only.
     if !settings.lint_only {
         settings.open_weight = open_weight(tokenizer_dir.as_deref(), &settings.model)?;
+        // A model known only by its folder takes the folder's context length, read by
+        // the load above (after its files were checked to be regular files).
+        if !settings.model.priced
+            && let Some(OpenWeight::Loaded { tokenizer, .. }) = &settings.open_weight
+            && let Some(n) = tokenizer.model_max_length()
+        {
+            settings.model.token_limit = n;
+        }
     }
     settings.requests = args
         .requests
@@ -651,16 +659,6 @@ fn refuse_runaway_template(tokenizer: &HfTokenizer) -> Result<(), String> {
         )),
         _ => Ok(()),
     }
-}
-
-/// `model_max_length` of a tokenizer folder's config, when it is a real context length
-/// (`transformers` writes 1e30 for "no limit").
-fn model_max_length(dir: &Path) -> Option<u64> {
-    let text = std::fs::read(dir.join("tokenizer_config.json")).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&text).ok()?;
-    v.get("model_max_length")?
-        .as_u64()
-        .filter(|&n| n > 0 && n <= 1 << 24)
 }
 
 /// A folder's own name (`qwen3` for `../tokenizers/qwen3/`), for a model named by it.

@@ -265,14 +265,14 @@ impl Model {
     }
 
     /// A model the catalog does not know, counted with the tokenizer folder `dir`
-    /// (`--tokenizer-path`): no prices, no lifecycle; the limit is the tokenizer's
-    /// `model_max_length` when it gives one (None: no limit is checked).
-    pub fn unpriced(id: &str, dir: &std::path::Path, token_limit: Option<u64>) -> Model {
+    /// (`--tokenizer-path`): no prices, no lifecycle, no limit until the loaded folder
+    /// gives one (`config::resolve` takes its `model_max_length`).
+    pub fn unpriced(id: &str, dir: &std::path::Path) -> Model {
         Model {
             id: id.to_string(),
             aliases: Vec::new(),
             tokenizer: TokenizerSpec::Folder(dir.to_path_buf()),
-            token_limit: token_limit.unwrap_or(u64::MAX),
+            token_limit: u64::MAX,
             methods: vec![Method::Sft, Method::Dpo],
             formats: None,
             vision: false,

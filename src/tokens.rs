@@ -522,10 +522,6 @@ impl Counter {
         }
     }
 
-    pub fn is_open_weight(&self) -> bool {
-        matches!(self, Counter::HuggingFace { .. })
-    }
-
     /// A chat record. Err: the model's chat template refused the record (its message).
     pub fn count_chat(&self, record: &Json) -> Result<ExampleTokens, String> {
         match self {

@@ -283,6 +283,32 @@ fn a_broken_tokenizer_folder_is_exit_2_naming_the_file_and_fault() {
         err.contains(&format!("{}: not a regular file", fifo.display())),
         "{err}"
     );
+    // The config too, and before anything reads it (it once hung even with --lint-only,
+    // when the folder named the model).
+    let d = temp_dir("hf-fifo-config");
+    std::fs::copy(qwen3().join("tokenizer.json"), d.join("tokenizer.json")).unwrap();
+    let fifo = d.join("tokenizer_config.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let err = exit_2(&d);
+    assert!(
+        err.contains(&format!("{}: not a regular file", fifo.display())),
+        "{err}"
+    );
+    let o = ftlint()
+        .args([
+            "check",
+            "fixtures/japanese_refusals.jsonl",
+            "--lint-only",
+            "--tokenizer-path",
+        ])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let d = temp_dir("hf-dev-zero");
     std::os::unix::fs::symlink("/dev/zero", d.join("tokenizer.json")).unwrap();
     let err = exit_2(&d);

@@ -104,6 +104,8 @@ pub struct HfTokenizer {
     tokenizer: Arc<Tokenizer>,
     template: Option<ChatTemplate>,
     dir: PathBuf,
+    /// The config's `model_max_length`, when it is a real context length.
+    model_max_length: Option<u64>,
     /// The fast exact counter (`fast`), or why this tokenizer has none.
     fast: Result<fast::Fast, String>,
     use_fast: bool,
@@ -184,13 +186,24 @@ impl HfTokenizer {
                 })?,
             )
         };
+        // `transformers` writes 1e30 for "no limit": only a plausible context counts.
+        let model_max_length = config
+            .get("model_max_length")
+            .and_then(serde_json::Value::as_u64)
+            .filter(|&n| n > 0 && n <= 1 << 24);
         Ok(HfTokenizer {
             fast: fast::Fast::new(tokenizer.clone()),
             use_fast: true,
             tokenizer,
             template,
             dir: dir.to_path_buf(),
+            model_max_length,
         })
+    }
+
+    /// `model_max_length` of `tokenizer_config.json`, when it is a real context length.
+    pub fn model_max_length(&self) -> Option<u64> {
+        self.model_max_length
     }
 
     /// How tokens are counted: the fast path's description, or why the exact
