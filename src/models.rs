@@ -56,10 +56,22 @@ impl Price {
 
     /// Exact `$X.YY` per 1M tokens: 2 decimals, more only when the price has them.
     pub fn format_usd(self) -> String {
-        let cents_and_more = format!("{:06}", self.0 % 1_000_000);
-        let frac = cents_and_more.trim_end_matches('0');
-        format!("${}.{frac:0<2}", self.0 / 1_000_000)
+        usd_with_decimals(self.0, 6)
     }
+
+    /// The same price per 1K tokens, exactly: micro-dollars per 1M tokens are
+    /// nano-dollars per 1K.
+    pub fn format_usd_per_thousand(self) -> String {
+        usd_with_decimals(self.0, 9)
+    }
+}
+
+/// `units` of 10^-`decimals` dollars as `$X.YY`: 2 decimals, more only when needed.
+fn usd_with_decimals(units: u64, decimals: u32) -> String {
+    let scale = 10u64.pow(decimals);
+    let frac = format!("{:0width$}", units % scale, width = decimals as usize);
+    let frac = frac.trim_end_matches('0');
+    format!("${}.{frac:0<2}", units / scale)
 }
 
 /// How a model's tokens are counted.
@@ -798,6 +810,11 @@ base_output = 0.2
         assert_eq!(Price(1).format_usd(), "$0.000001");
         assert_eq!(Price(1_234_500).format_usd(), "$1.2345");
         assert_eq!(Price(0).format_usd(), "$0.00");
+        // Per 1K: the same integers, three places further (no float in between).
+        assert_eq!(Price(8_000_000).format_usd_per_thousand(), "$0.008");
+        assert_eq!(Price(480_000).format_usd_per_thousand(), "$0.00048");
+        assert_eq!(Price(1_000_000_000).format_usd_per_thousand(), "$1.00");
+        assert_eq!(Price(1).format_usd_per_thousand(), "$0.000000001");
     }
 
     #[test]

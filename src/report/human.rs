@@ -395,20 +395,10 @@ fn summary(r: &Report, out: &mut String, color: bool) {
         display::text(&r.model_id),
         display::text(&r.prices_as_of)
     );
-    // Per 1K to at most nine decimals: the float division alone prints 0.00047999999999999996.
-    let per_1k = format!("{:.9}", r.training_usd_per_million / 1000.0);
-    let per_1k = per_1k.trim_end_matches('0');
-    let per_1k = if per_1k.len() - per_1k.find('.').unwrap_or(0) < 3 {
-        format!(
-            "{per_1k:0<width$}",
-            width = per_1k.find('.').unwrap_or(0) + 3
-        )
-    } else {
-        per_1k.to_string()
-    };
     let rate = format!(
-        "(${:.2}/1M tokens = ${per_1k}/1K)",
-        r.training_usd_per_million
+        "(${:.2}/1M tokens = {}/1K)",
+        r.training_price.per_million_usd(),
+        r.training_price.format_usd_per_thousand()
     );
     let job = |c: &crate::cost::CostReport, billable: u64| {
         format!(

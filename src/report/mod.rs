@@ -124,7 +124,7 @@ pub struct Report {
     pub model_id: String,
     pub prices_as_of: String,
     /// USD per 1M trained tokens, for display beside the training cost.
-    pub training_usd_per_million: f64,
+    pub training_price: crate::models::Price,
     pub tokens: Option<TokenReport>,
     pub validation_tokens: Option<TokenReport>,
     pub cost: Option<CostReport>,
@@ -327,7 +327,7 @@ impl Report {
             valid_examples,
             model_id: settings.model.id.clone(),
             prices_as_of: settings.model.prices_as_of.clone(),
-            training_usd_per_million: settings.model.training.per_million_usd(),
+            training_price: settings.model.training,
             tokens,
             validation_tokens,
             cost,
