@@ -14,6 +14,8 @@
 //! pairs), counts each one with ftlint and with `tests/hf_reference.py`, and demands the
 //! same outcome per record: equal totals, or an error on both sides.
 
+mod common;
+
 use ftlint::hf::HfTokenizer;
 use ftlint::record::Json;
 use std::collections::BTreeMap;
@@ -914,28 +916,8 @@ fn counts_equal_transformers_on_real_tokenizers_and_templates() {
 /// rejects is one FT068.
 fn cli_counts_equal_transformers(dir: &Path, python: &Path, qwen3: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // A cache with the real layout: refs/main names the revision, the snapshot's files
-    // are links into blobs/.
     let cache = dir.join("hf-cache");
-    let _ = std::fs::remove_dir_all(&cache);
-    let repo = cache.join("models--Qwen--Qwen3-8B");
-    let snapshot = repo.join("snapshots/9c925d64d72725edaf899c6cb9c377fd0709d9c5");
-    std::fs::create_dir_all(&snapshot).unwrap();
-    std::fs::create_dir_all(repo.join("blobs")).unwrap();
-    std::fs::create_dir_all(repo.join("refs")).unwrap();
-    std::fs::write(
-        repo.join("refs/main"),
-        "9c925d64d72725edaf899c6cb9c377fd0709d9c5",
-    )
-    .unwrap();
-    for (i, f) in ["tokenizer.json", "tokenizer_config.json"]
-        .iter()
-        .enumerate()
-    {
-        let blob = repo.join(format!("blobs/{i}{i}{i}"));
-        std::fs::copy(qwen3.join(f), &blob).unwrap();
-        std::os::unix::fs::symlink(&blob, snapshot.join(f)).unwrap();
-    }
+    common::hf_hub_cache(&cache, "Qwen/Qwen3-8B", qwen3);
     let script = root.join("tests/hf_reference.py");
     for fixture in [
         "japanese_refusals.jsonl",

@@ -31,15 +31,7 @@ fn json(args: &[&str]) -> (Value, i32) {
 /// A Hugging Face hub cache holding Qwen/Qwen3-8B as `huggingface_hub` lays it out.
 fn hub_cache(name: &str) -> PathBuf {
     let cache = temp_dir(name);
-    let repo = cache.join("models--Qwen--Qwen3-8B");
-    let rev = "9c925d64d72725edaf899c6cb9c377fd0709d9c5";
-    let snap = repo.join("snapshots").join(rev);
-    std::fs::create_dir_all(&snap).unwrap();
-    std::fs::create_dir_all(repo.join("refs")).unwrap();
-    std::fs::write(repo.join("refs/main"), rev).unwrap();
-    for f in ["tokenizer.json", "tokenizer_config.json"] {
-        std::os::unix::fs::symlink(qwen3().join(f), snap.join(f)).unwrap();
-    }
+    common::hf_hub_cache(&cache, "Qwen/Qwen3-8B", &qwen3());
     cache
 }
 

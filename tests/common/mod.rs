@@ -125,3 +125,25 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+/// A Hugging Face hub cache at `cache` holding `repo_id` (ORG/NAME) as `huggingface_hub`
+/// lays it out: `refs/main` names the revision, and the snapshot's tokenizer files are
+/// relative links into `blobs/` (copies of `tokenizer`'s files), as the hub writes them.
+pub fn hf_hub_cache(cache: &Path, repo_id: &str, tokenizer: &Path) {
+    let _ = std::fs::remove_dir_all(cache);
+    let repo = cache.join(format!("models--{}", repo_id.replace('/', "--")));
+    let rev = "9c925d64d72725edaf899c6cb9c377fd0709d9c5";
+    let snapshot = repo.join("snapshots").join(rev);
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(repo.join("blobs")).unwrap();
+    std::fs::create_dir_all(repo.join("refs")).unwrap();
+    std::fs::write(repo.join("refs/main"), rev).unwrap();
+    for (i, f) in ["tokenizer.json", "tokenizer_config.json"]
+        .iter()
+        .enumerate()
+    {
+        let blob = repo.join(format!("blobs/{i}{i}{i}"));
+        std::fs::copy(tokenizer.join(f), &blob).unwrap();
+        std::os::unix::fs::symlink(format!("../../blobs/{i}{i}{i}"), snapshot.join(f)).unwrap();
+    }
+}
